@@ -1,0 +1,141 @@
+/*
+ * The command table: the single source for dispatch, `rdlz help`, each
+ * command's --help, the completions (`rdlz completion`) and the check of the
+ * man pages (tests/cli/docs.py). Keep rows grouped by module, in help order.
+ */
+#include <stddef.h>
+#include "rdlz.h"
+
+const rdlz_group rdlz_groups[] = {
+	{ "registry", "deputy registry" },
+	{ "records", "duty records and audit" },
+	{ "setup", "database and settings" },
+	{ "shell", "help and shell" },
+	{ NULL, NULL },
+};
+
+const rdlz_option rdlz_common_options[] = {
+	{ "help", 'h', ARG_NONE, NULL, NULL, "show this help and exit" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+const rdlz_option rdlz_db_options[] = {
+	{ "db", 0, ARG_FILE, "PATH", NULL, "the database file (default: $RDLZ_DB, else ./rdlz.db)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+const rdlz_option rdlz_output_options[] = {
+	{ "format", 0, ARG_CHOICE, "FORMAT", "table csv json jsonl", "output format (default: table)" },
+	{ "bom", 0, ARG_NONE, NULL, NULL, "start CSV output with a UTF-8 byte-order mark (Excel, WPS)" },
+	{ "unmask", 0, ARG_NONE, NULL, NULL, "show phones and citizens' names in clear (audited)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option no_options[] = {
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option check_options[] = {
+	{ "expect-head", 0, ARG_TEXT, "HASH", NULL,
+	  "also fail unless the audit chain still holds this hash (a head kept elsewhere)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option list_audit_options[] = {
+	{ "limit", 0, ARG_NUMBER, "N", NULL, "only the newest N entries" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option import_options[] = {
+	{ "encoding", 0, ARG_CHOICE, "ENC", "utf-8 gbk", "the file's encoding (default: utf-8, BOM or not)" },
+	{ "ignore-unknown", 0, ARG_NONE, NULL, NULL, "skip columns of unknown name instead of failing" },
+	{ "dry-run", 'n', ARG_NONE, NULL, NULL, "check every row and report, write nothing" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option assign_options[] = {
+	{ "prefix", 0, ARG_TEXT, "LETTERS", NULL, "code prefix (default: setting deputy.code_prefix, RZ)" },
+	{ "width", 0, ARG_NUMBER, "N", NULL, "digits of the number (default: setting deputy.code_width, 4)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option list_deputies_options[] = {
+	{ "delegation", 0, ARG_TEXT, "NAME", NULL, "only this delegation (代表团)" },
+	{ "grid", 0, ARG_TEXT, "NAME", NULL, "only this grid (负责网格)" },
+	{ "station", 0, ARG_TEXT, "NAME", NULL, "only this liaison station (联络站)" },
+	{ "status", 0, ARG_CHOICE, "STATUS", "active retired", "only active or only retired deputies" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+/* The deputy fields, in roster order; tests check they match the library's. */
+#define DEPUTY_FIELD_OPTIONS                                                              \
+	{ "name", 0, ARG_TEXT, "NAME", NULL, "name (姓名)" },                                   \
+	{ "gender", 0, ARG_CHOICE, "GENDER", "male female 男 女", "gender (性别)" },            \
+	{ "post", 0, ARG_TEXT, "TEXT", NULL, "post or title (职务)" },                          \
+	{ "unit", 0, ARG_TEXT, "TEXT", NULL, "work unit (工作单位)" },                          \
+	{ "delegation", 0, ARG_TEXT, "NAME", NULL, "delegation (代表团)" },                     \
+	{ "grid", 0, ARG_TEXT, "TEXT", NULL, "grid the deputy answers for (负责网格)" },       \
+	{ "station", 0, ARG_TEXT, "TEXT", NULL, "liaison station (联络站)" },                   \
+	{ "phone", 0, ARG_TEXT, "PHONE", NULL, "phone (联系电话): a mobile or a landline" },   \
+	{ "email", 0, ARG_TEXT, "ADDRESS", NULL, "e-mail (邮箱)" },                             \
+	{ "photo", 0, ARG_FILE, "FILE", NULL, "photo file or address (照片)" }
+
+static const rdlz_option add_deputy_options[] = {
+	{ "code", 0, ARG_TEXT, "CODE", NULL, "code (编号); default: the next free one" },
+	DEPUTY_FIELD_OPTIONS,
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option set_deputy_options[] = {
+	DEPUTY_FIELD_OPTIONS,
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option archive_options[] = {
+	{ "from", 0, ARG_DATE, "DATE", NULL, "records on or after this day (YYYY-MM-DD)" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "records on or before this day (YYYY-MM-DD)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+const rdlz_command rdlz_commands[] = {
+	/* registry */
+	{ "import-deputies", "registry", "FILE|-", "import a roster CSV, upserting deputies by code",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_FILE, import_options, cmd_import_deputies },
+	{ "assign-codes", "registry", "", "number the deputies that have no code, in roster order",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, assign_options, cmd_assign_codes },
+	{ "list-deputies", "registry", "", "list deputies in roster order",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, list_deputies_options, cmd_list_deputies },
+	{ "deputy-stats", "registry", "", "count deputies by delegation: active, retired, with phone, e-mail",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_deputy_stats },
+	{ "show-deputy", "registry", "CODE", "show one deputy",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_DEPUTY, no_options, cmd_show_deputy },
+	{ "add-deputy", "registry", "", "add one deputy and print their code",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, add_deputy_options, cmd_add_deputy },
+	{ "set-deputy", "registry", "CODE", "change fields of a deputy",
+	  CMD_DB, 1, 1, ARG_DEPUTY, set_deputy_options, cmd_set_deputy },
+	{ "retire-deputy", "registry", "CODE", "retire a deputy (kept with their history)",
+	  CMD_DB, 1, 1, ARG_DEPUTY, no_options, cmd_retire_deputy },
+	/* records */
+	{ "archive", "records", "CODE", "list a deputy's duty records, oldest first",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_DEPUTY, archive_options, cmd_archive },
+	{ "list-audit", "records", "", "list the audit log",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, list_audit_options, cmd_list_audit },
+	/* setup */
+	{ "init", "setup", "", "create the database, or migrate it to this version's schema",
+	  CMD_CREATE, 0, 0, ARG_NONE, no_options, cmd_init },
+	{ "check", "setup", "", "check integrity, foreign keys and the audit chain",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, check_options, cmd_check },
+	{ "backup", "setup", "FILE", "copy the live database to FILE",
+	  CMD_DB, 1, 1, ARG_FILE, no_options, cmd_backup },
+	{ "set-config", "setup", "KEY VALUE", "change a setting",
+	  CMD_DB, 2, 2, ARG_CONFIG_KEY, no_options, cmd_set_config },
+	{ "show-config", "setup", "[KEY]", "show settings with their defaults",
+	  CMD_DB | CMD_OUTPUT, 0, 1, ARG_CONFIG_KEY, no_options, cmd_show_config },
+	/* shell */
+	{ "help", "shell", "[COMMAND|exit-codes]", "list the commands, show one command's help, or the exit codes",
+	  0, 0, 1, ARG_NONE, no_options, cmd_help },
+	{ "completion", "shell", "bash|zsh|fish", "print the shell completion script",
+	  0, 1, 1, ARG_NONE, no_options, cmd_completion },
+};
+
+const size_t rdlz_ncommands = sizeof(rdlz_commands) / sizeof(rdlz_commands[0]);

@@ -1,0 +1,153 @@
+/*
+ * rdlz: parse the global options, find the command in the table, do the
+ * setup it asks for (open the database, set up output), run it, and make
+ * sure what it wrote reached its destination before exiting 0.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rdlz.h"
+
+static void print_diag(void *ud, const char *message)
+{
+	(void)ud;
+	fprintf(stderr, "rdlz: %s\n", message);
+}
+
+int rdlz_fail(rdlz_run *run, int status)
+{
+	const char *msg = run->ctx ? dt_errmsg(run->ctx) : "";
+
+	fprintf(stderr, "rdlz: %s\n", *msg ? msg : dt_strerror(status));
+	return rdlz_exit_code(status);
+}
+
+int rdlz_writer(rdlz_run *run, unsigned int extra, dt_writer **out)
+{
+	dt_format fmt = DT_FORMAT_TABLE;
+	const char *name = rdlz_opt(run, "format");
+	unsigned int flags = extra;
+	int rc;
+
+	if (name)
+		dt_format_parse(name, &fmt); /* checked against the choices already */
+	if (rdlz_has(run, "bom"))
+		flags |= DT_WRITE_BOM;
+	if (rdlz_has(run, "unmask"))
+		flags |= DT_WRITE_UNMASK;
+	rc = dt_writer_new(out, fmt, flags, dt_writer_sink_file, run->out);
+	if (rc != DT_OK) {
+		fprintf(stderr, "rdlz: %s\n", dt_strerror(rc));
+		return rdlz_exit_code(rc);
+	}
+	return EXIT_OK;
+}
+
+int rdlz_finish(rdlz_run *run, dt_writer *w, int rc)
+{
+	dt_writer_free(w);
+	return rc == DT_OK ? EXIT_OK : rdlz_fail(run, rc);
+}
+
+static void print_version(void)
+{
+	printf("rdlz %s\nlibdutytrack %s (schema %d)\nSQLite %s, journal mode %s (%s)\n", DT_VERSION, dt_version(),
+	       dt_schema_version(), dt_sqlite_version(), dt_journal_mode(), dt_journal_mode_reason());
+}
+
+static int unknown_command(const char *name)
+{
+	const char *names[128];
+	const char *near;
+
+	for (size_t i = 0; i < rdlz_ncommands && i < 128; i++)
+		names[i] = rdlz_commands[i].name;
+	near = rdlz_suggest(name, names, rdlz_ncommands);
+	if (near)
+		return rdlz_usage_error(NULL, "'%s' is not a command; did you mean '%s'?", name, near);
+	return rdlz_usage_error(NULL, "'%s' is not a command (see 'rdlz help')", name);
+}
+
+/* Open the database as the command's flags ask. */
+static int open_context(rdlz_run *run)
+{
+	dt_open_options o = DT_OPEN_OPTIONS_INIT;
+	const char *db = rdlz_opt(run, "db");
+	int rc;
+
+	o.path = db ? db : run->db_path;
+	o.create = (run->cmd->flags & CMD_CREATE) != 0;
+	rc = dt_ctx_open(&run->ctx, &o);
+	if (rc != DT_OK)
+		return rdlz_fail(run, rc);
+	dt_ctx_set_diag(run->ctx, print_diag, NULL);
+	dt_ctx_set_command(run->ctx, run->cmd->name);
+	return EXIT_OK;
+}
+
+/* Like git's run_builtin: a full disk must not look like success. */
+static int finish_output(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "rdlz: writing the output failed: %s\n", strerror(errno));
+		return code == EXIT_OK ? EXIT_FAILED : code;
+	}
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	static char outbuf[1 << 16];
+	rdlz_run run = { 0 };
+	const rdlz_command *cmd;
+	int i = 1, code;
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	run.out = stdout;
+	/* global options, before the command */
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			print_version();
+			return finish_output(EXIT_OK);
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			rdlz_help_all(stdout);
+			return finish_output(EXIT_OK);
+		} else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+			run.db_path = argv[++i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			run.db_path = argv[i] + 5;
+		} else {
+			return rdlz_usage_error(NULL, "unknown option '%s' (see 'rdlz --help')", argv[i]);
+		}
+	}
+	if (i >= argc) {
+		rdlz_help_all(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = rdlz_find_command(argv[i]);
+	if (!cmd)
+		return unknown_command(argv[i]);
+	code = rdlz_parse(&run, cmd, argc - i - 1, argv + i + 1);
+	if (code != EXIT_OK)
+		goto out;
+	if (rdlz_has(&run, "help")) {
+		rdlz_help_command(cmd, stdout);
+		code = finish_output(EXIT_OK);
+		goto out;
+	}
+	if (run.argc < cmd->min_args || (cmd->max_args >= 0 && run.argc > cmd->max_args)) {
+		code = rdlz_usage_error(cmd, run.argc < cmd->min_args ? "'%s' needs %s" : "'%s' takes %s", cmd->name,
+		                        *cmd->operands ? cmd->operands : "no operands");
+		goto out;
+	}
+	if (cmd->flags & (CMD_DB | CMD_CREATE)) {
+		code = open_context(&run);
+		if (code != EXIT_OK)
+			goto out;
+	}
+	code = finish_output(cmd->fn(&run));
+out:
+	dt_ctx_free(run.ctx);
+	free(run.argv);
+	return code;
+}

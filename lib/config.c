@@ -1,0 +1,243 @@
+/*
+ * Settings: each key declared once here with its type, default and check.
+ * Values live in the setting table; an unset key reads as its default.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "internal.h"
+
+typedef enum { KEY_INT, KEY_PREFIX, KEY_ZONE } key_type;
+
+typedef struct {
+	const char *name;
+	key_type type;
+	const char *def;
+	int64_t min, max; /* KEY_INT only */
+	const char *help;
+} config_key;
+
+static const config_key keys[] = {
+	{ "db.busy_timeout_ms", KEY_INT, "5000", 0, 600000,
+	  "how long a command waits for another writer before giving up (exit 75)" },
+	{ "deputy.code_prefix", KEY_PREFIX, "RZ", 0, 0,
+	  "letters before the number of a deputy code" },
+	{ "deputy.code_width", KEY_INT, "4", 1, 9,
+	  "digits of the number of a deputy code, zero-padded" },
+	{ "import.max_field_bytes", KEY_INT, "4096", 64, 1048576,
+	  "the longest field a CSV import accepts (a stray quote must not swallow a file)" },
+	{ "time.zone", KEY_ZONE, "Asia/Shanghai", 0, 0,
+	  "the time zone of days, months and periods (a zoneinfo name or UTC)" },
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+size_t dt_config_count(void)
+{
+	return N_KEYS;
+}
+
+const char *dt_config_key(size_t i)
+{
+	return i < N_KEYS ? keys[i].name : NULL;
+}
+
+static const config_key *find_key(const char *name)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int unknown_key(dt_ctx *ctx, const char *name)
+{
+	char list[512] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < N_KEYS && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+		                         keys[i].name);
+	return dt__error(ctx, DT_EUSAGE, "unknown setting '%s' (known: %s)", name, list);
+}
+
+/* A zone is a zoneinfo file name (no "..", no leading '/') or UTC. */
+static int zone_exists(const char *zone)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	struct stat sb;
+
+	if (strcmp(zone, "UTC") == 0)
+		return 1;
+	if (!*zone || zone[0] == '/' || strstr(zone, ".."))
+		return 0;
+	for (const char *p = zone; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int check_value(dt_ctx *ctx, const config_key *k, const char *value)
+{
+	char *end;
+	long long v;
+	size_t n;
+
+	switch (k->type) {
+	case KEY_INT:
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno || end == value || *end || v < k->min || v > k->max)
+			return dt__error(ctx, DT_EUSAGE, "%s: '%s' is not a whole number from %" PRId64 " to %" PRId64,
+			                 k->name, value, k->min, k->max);
+		return DT_OK;
+	case KEY_PREFIX:
+		n = strlen(value);
+		for (size_t i = 0; i < n; i++)
+			if (!isupper((unsigned char)value[i]))
+				n = 0;
+		if (n < 1 || n > 8)
+			return dt__error(ctx, DT_EUSAGE, "%s: '%s' is not 1 to 8 capital letters A-Z", k->name, value);
+		return DT_OK;
+	case KEY_ZONE:
+		if (!zone_exists(value))
+			return dt__error(ctx, DT_EUSAGE,
+			                 "%s: '%s' is not a known time zone (a zoneinfo name such as Asia/Shanghai, or UTC)",
+			                 k->name, value);
+		return DT_OK;
+	}
+	return DT_ERROR;
+}
+
+/* The stored value, or NULL when unset, into *out (caller frees). */
+static int stored_value(dt_ctx *ctx, const char *key, char **out)
+{
+	sqlite3_stmt *st;
+	int rc = dt__prepare(ctx, &st, "SELECT value FROM setting WHERE key = ?1");
+
+	*out = NULL;
+	if (rc != DT_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
+		rc = *out ? DT_OK : dt__error(ctx, DT_ENOMEM, "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		rc = DT_OK;
+	} else {
+		rc = dt__sqlerr(ctx, rc, "reading settings");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int dt_config_get(dt_ctx *ctx, const char *key, char **out)
+{
+	const config_key *k = find_key(key);
+	int rc;
+
+	*out = NULL;
+	if (!k)
+		return unknown_key(ctx, key);
+	rc = stored_value(ctx, key, out);
+	if (rc == DT_OK && !*out) {
+		*out = strdup(k->def);
+		if (!*out)
+			return dt__error(ctx, DT_ENOMEM, "out of memory");
+	}
+	return rc;
+}
+
+int dt__config_text(dt_ctx *ctx, const char *key, char **out)
+{
+	return dt_config_get(ctx, key, out);
+}
+
+int dt__config_int(dt_ctx *ctx, const char *key, int64_t *out)
+{
+	char *v;
+	int rc = dt_config_get(ctx, key, &v);
+
+	if (rc != DT_OK)
+		return rc;
+	*out = strtoll(v, NULL, 10);
+	free(v);
+	return DT_OK;
+}
+
+int dt_config_set(dt_ctx *ctx, const char *key, const char *value)
+{
+	const config_key *k = find_key(key);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!k)
+		return unknown_key(ctx, key);
+	rc = check_value(ctx, k, value);
+	if (rc != DT_OK)
+		return rc;
+	rc = dt__begin(ctx);
+	if (rc != DT_OK)
+		return rc;
+	rc = dt__prepare(ctx, &st,
+	                 "INSERT INTO setting(key, value, updated_at) VALUES (?1, ?2, ?3)"
+	                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at");
+	if (rc == DT_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, dt_ctx_now(ctx));
+		rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt__sqlerr(ctx, sqlite3_errcode(ctx->db), "saving a setting");
+	}
+	sqlite3_finalize(st);
+	if (rc == DT_OK)
+		rc = dt__audit(ctx, "setting %s = %s", key, value);
+	if (rc != DT_OK) {
+		dt__rollback(ctx);
+		return rc;
+	}
+	rc = dt__commit(ctx);
+	if (rc == DT_OK && strcmp(key, "time.zone") == 0)
+		rc = dt__tz_apply(ctx);
+	return rc;
+}
+
+static const dt_column config_columns[] = {
+	{ "key", DT_COL_TEXT, 0 },
+	{ "value", DT_COL_TEXT, 0 },
+	{ "default", DT_COL_TEXT, 0 },
+	{ "description", DT_COL_TEXT, 0 },
+};
+
+int dt_config_list(dt_ctx *ctx, const char *key, dt_writer *w)
+{
+	int rc;
+
+	if (key && !find_key(key))
+		return unknown_key(ctx, key);
+	rc = dt_writer_begin(w, config_columns, 4);
+	for (size_t i = 0; rc == DT_OK && i < N_KEYS; i++) {
+		dt_value v[4] = { { 0 } };
+		char *value;
+
+		if (key && strcmp(key, keys[i].name) != 0)
+			continue;
+		rc = dt_config_get(ctx, keys[i].name, &value);
+		if (rc != DT_OK)
+			return rc;
+		v[0].text = keys[i].name;
+		v[1].text = value;
+		v[2].text = keys[i].def;
+		v[3].text = keys[i].help;
+		rc = dt_writer_row(w, v);
+		free(value);
+	}
+	if (rc == DT_OK)
+		rc = dt_writer_end(w);
+	return dt__writer_status(ctx, rc);
+}

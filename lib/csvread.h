@@ -1,0 +1,34 @@
+/*
+ * Reading CSV from outside (rosters, stream logs, ballots, rules): RFC 4180
+ * through libcsv in strict mode, with the line each row starts on, UTF-8
+ * with or without BOM or GBK, and limits that keep a malformed file from
+ * swallowing memory. Used by every importer.
+ */
+#ifndef DT_CSVREAD_H
+#define DT_CSVREAD_H
+
+#include <stdio.h>
+#include "internal.h"
+
+/* One row: its fields (NUL-terminated, trimmed by libcsv when unquoted) and
+ * the line it starts on. Fields belong to the reader until the callback
+ * returns. Return DT_OK to go on, anything else to stop with that status. */
+typedef int (*dt_csv_row_fn)(void *userdata, uint64_t line, char **fields, size_t nfields);
+
+typedef struct {
+	const char *name;     /* for messages: "roster.csv" */
+	const char *encoding; /* NULL/"utf-8" or "gbk" */
+	size_t max_field;     /* longest field accepted, in bytes */
+	size_t max_fields;    /* most fields a row may have */
+} dt_csv_options;
+
+/* Read every row of in and hand it to fn. A malformed file (unbalanced
+ * quote, NUL byte, oversize field, bad encoding) is reported through the
+ * context's diagnostics as "NAME:LINE: ..." and gives DT_EDATA; a read
+ * failure DT_EIO; else whatever fn returned to stop, or DT_OK. */
+int dt__csv_read(dt_ctx *ctx, FILE *in, const dt_csv_options *opts, dt_csv_row_fn fn, void *userdata);
+
+/* Check an encoding name ("utf-8", "utf8", "gbk", "gb18030"). */
+int dt__csv_encoding_ok(const char *encoding);
+
+#endif

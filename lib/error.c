@@ -1,0 +1,96 @@
+/*
+ * The one error model: status codes, their fixed descriptions, and the
+ * per-context last message (like sqlite3_errmsg).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+static const char *const status_text[] = {
+	"success",                         /* DT_OK */
+	"failed",                          /* DT_ERROR */
+	"bad usage",                       /* DT_EUSAGE */
+	"bad input data",                  /* DT_EDATA */
+	"not found",                       /* DT_ENOTFOUND */
+	"already exists",                  /* DT_EEXISTS */
+	"database busy",                   /* DT_EBUSY */
+	"database missing or of another schema version", /* DT_ESCHEMA */
+	"integrity check failed",          /* DT_ECORRUPT */
+	"changed by someone else",         /* DT_ECONFLICT */
+	"out of memory",                   /* DT_ENOMEM */
+	"input/output error",              /* DT_EIO */
+};
+
+const char *dt_strerror(int status)
+{
+	size_t i = status <= 0 ? (size_t)-status : (size_t)-1;
+
+	if (i >= sizeof(status_text) / sizeof(status_text[0]))
+		return "unknown status";
+	return status_text[i];
+}
+
+const char *dt_errmsg(const dt_ctx *ctx)
+{
+	if (!ctx)
+		return "out of memory";
+	return ctx->errmsg;
+}
+
+int dt__error(dt_ctx *ctx, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ctx)
+		return status;
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+int dt__sqlerr(dt_ctx *ctx, int rc, const char *what)
+{
+	int status;
+	int prim = rc & 0xff;
+
+	switch (prim) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		status = DT_EBUSY;
+		break;
+	case SQLITE_NOMEM:
+		status = DT_ENOMEM;
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		status = DT_ECORRUPT;
+		break;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+		status = DT_EIO;
+		break;
+	default:
+		status = DT_ERROR;
+	}
+	if (status == DT_EBUSY)
+		return dt__error(ctx, status, "%s: database is locked (still busy after %d ms; try again later)",
+		                 what, ctx->busy_timeout_ms);
+	return dt__error(ctx, status, "%s: %s", what,
+	                 ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
+}
+
+void dt__diag(dt_ctx *ctx, const char *fmt, ...)
+{
+	char line[DT_ERRMSG_MAX];
+	va_list ap;
+
+	if (!ctx->diag)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	ctx->diag(ctx->diag_ud, line);
+}

@@ -1,0 +1,99 @@
+/*
+ * Private to libdutytrack: the context's layout and the helpers every module
+ * uses for errors, transactions and the audit log. SQL lives in the storage
+ * files (db.c, schema.c and the module files' prepared statements), never in
+ * the public headers.
+ */
+#ifndef DT_INTERNAL_H
+#define DT_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include "dutytrack/dutytrack.h"
+
+#define DT_ERRMSG_MAX 1024
+
+struct dt_ctx {
+	sqlite3 *db;
+	char *path;
+	char errmsg[DT_ERRMSG_MAX];
+	dt_diag_fn diag;
+	void *diag_ud;
+	char *actor;
+	char *command;
+	int64_t fixed_now;  /* < 0: not fixed */
+	int in_tx;          /* inside dt__begin / dt__commit */
+	int busy_timeout_ms;
+};
+
+/* Set ctx's message from a printf format and return status. */
+int dt__error(dt_ctx *ctx, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Map a SQLite result to a status (busy -> DT_EBUSY), set the message
+ * "<what>: <sqlite message>" and return the status. */
+int dt__sqlerr(dt_ctx *ctx, int rc, const char *what);
+
+/* Send one diagnostic line to the context's callback. */
+void dt__diag(dt_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* BEGIN IMMEDIATE: take the write lock now, waiting up to the busy timeout,
+ * so a transaction never fails half-way for a lock. */
+int dt__begin(dt_ctx *ctx);
+int dt__commit(dt_ctx *ctx);
+void dt__rollback(dt_ctx *ctx);
+
+/* Prepare sql, setting the message on failure. */
+int dt__prepare(dt_ctx *ctx, sqlite3_stmt **st, const char *sql);
+
+/* Run SQL without results. */
+int dt__exec(dt_ctx *ctx, const char *sql);
+
+/* Append an audit entry (inside the caller's transaction). */
+int dt__audit(dt_ctx *ctx, const char *change_fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Audit that w revealed personal data, in a transaction of its own. */
+int dt__audit_reveal(dt_ctx *ctx, const dt_writer *w, const char *what);
+
+/* Give a writer's failure a message on ctx (writers have no context). */
+int dt__writer_status(dt_ctx *ctx, int rc);
+
+/* Create or migrate the schema to the current version (in a transaction). */
+int dt__schema_migrate(dt_ctx *ctx);
+
+/* The schema version of the open database. */
+int dt__schema_current(dt_ctx *ctx, int *version);
+
+/* Config values for the library's own use: the default when unset. */
+int dt__config_int(dt_ctx *ctx, const char *key, int64_t *out);
+int dt__config_text(dt_ctx *ctx, const char *key, char **out);
+
+/* Apply the configured time zone to the process (TZ) once per context. */
+int dt__tz_apply(dt_ctx *ctx);
+
+/* Bind a text that may be NULL (NULL or "" bind NULL). */
+int dt__bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+/* Decode the UTF-8 sequence at s (n > 0 bytes) into *cp; its length, or 0
+ * when s starts no valid sequence (overlongs, surrogates, past U+10FFFF). */
+size_t dt__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Is s well-formed UTF-8 (no overlongs, no surrogates)? */
+int dt__utf8_valid(const char *s, size_t len);
+
+typedef struct {
+	size_t chars; /* code points */
+	int controls; /* holds a control character other than the three below */
+	int breaks;   /* holds a line break or tab */
+} dt_text_info;
+#define DT_TEXT_OK 0
+#define DT_TEXT_BAD_UTF8 1
+/* Check UTF-8 and gather info (may be NULL) in one pass. */
+int dt__text_scan(const char *s, size_t len, dt_text_info *info);
+
+/* Strip the digits and a leading '+' of a phone, checking its shape:
+ * a mainland mobile (optionally +86) or a landline with area code. */
+int dt__phone_valid(const char *s);
+int dt__email_valid(const char *s);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * The schema and its migrations, keyed on PRAGMA user_version: migration i
+ * takes a database from version i to i + 1. Only ever append to the list;
+ * a released migration never changes. All tables are STRICT.
+ */
+#include "internal.h"
+
+static const char *const migrations[] = {
+	/* 1: settings, the deputy registry, the duty archive, the audit log */
+	"CREATE TABLE setting ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT, WITHOUT ROWID;"
+
+	/* One row per roster import, so a deputy row says where it last came from. */
+	"CREATE TABLE roster_import ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  rows INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+
+	/* Roster order is id order: rows are added in the order of the roster. */
+	"CREATE TABLE deputy ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT UNIQUE,"
+	"  name TEXT NOT NULL CHECK (length(name) > 0),"
+	"  gender TEXT CHECK (gender IN ('male', 'female')),"
+	"  post TEXT, unit TEXT, delegation TEXT, grid TEXT, station TEXT,"
+	"  phone TEXT, email TEXT, photo TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),"
+	"  joined_at INTEGER NOT NULL,"
+	"  retired_at INTEGER,"
+	"  import_id INTEGER REFERENCES roster_import(id),"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+
+	/* The highest number ever given per prefix: codes are never reused. */
+	"CREATE TABLE code_counter ("
+	"  prefix TEXT PRIMARY KEY,"
+	"  last INTEGER NOT NULL"
+	") STRICT, WITHOUT ROWID;"
+
+	"CREATE TABLE duty_record ("
+	"  id INTEGER PRIMARY KEY,"
+	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
+	"  kind TEXT NOT NULL,"
+	"  occurred_at INTEGER NOT NULL,"
+	"  quantity REAL NOT NULL DEFAULT 1,"
+	"  unit TEXT NOT NULL,"
+	"  ref TEXT NOT NULL,"
+	"  UNIQUE (kind, ref, deputy_id)"
+	") STRICT;"
+	"CREATE INDEX duty_record_deputy ON duty_record(deputy_id, occurred_at);"
+	"CREATE INDEX duty_record_time ON duty_record(occurred_at);"
+
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  change TEXT NOT NULL,"
+	"  prev TEXT NOT NULL,"
+	"  hash TEXT NOT NULL UNIQUE"
+	") STRICT;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int dt_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+int dt__schema_current(dt_ctx *ctx, int *version)
+{
+	sqlite3_stmt *st;
+	int rc = dt__prepare(ctx, &st, "PRAGMA user_version");
+
+	if (rc != DT_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? DT_OK : dt__sqlerr(ctx, rc, ctx->path);
+}
+
+int dt__schema_migrate(dt_ctx *ctx)
+{
+	int version, rc, from;
+	char sql[64];
+
+	rc = dt__begin(ctx);
+	if (rc != DT_OK)
+		return rc;
+	rc = dt__schema_current(ctx, &version);
+	from = version;
+	while (rc == DT_OK && version < N_MIGRATIONS) {
+		rc = dt__exec(ctx, migrations[version]);
+		version++;
+	}
+	if (rc == DT_OK && version != from) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", version);
+		rc = dt__exec(ctx, sql);
+		if (rc == DT_OK)
+			rc = dt__audit(ctx, "schema migrated from version %d to %d", from, version);
+	}
+	if (rc != DT_OK) {
+		dt__rollback(ctx);
+		return rc;
+	}
+	return dt__commit(ctx);
+}

@@ -1,0 +1,162 @@
+/*
+ * Times: ISO-8601 parsing and formatting, and calendar dates in the
+ * configured zone. Instants are computed without the C library's time zone
+ * (days_from_civil), so parsing never depends on TZ; only local dates do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "internal.h"
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 ? 28 + leap : dim[m - 1];
+}
+
+/* Read exactly n digits at *p into *out, advancing *p. */
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return 0;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 1;
+}
+
+/* "YYYY-MM-DD" at *p: a date that exists. */
+static int parse_ymd(const char **p, int *y, int *m, int *d)
+{
+	if (!digits(p, 4, y) || *(*p)++ != '-' || !digits(p, 2, m) || *(*p)++ != '-' || !digits(p, 2, d))
+		return 0;
+	return *y >= 1900 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
+}
+
+int dt_time_parse(dt_ctx *ctx, const char *text, int64_t *out)
+{
+	const char *p = text;
+	int y, mo, d, h, mi, s = 0, oh = 0, om = 0, sign = 0;
+
+	if (!parse_ymd(&p, &y, &mo, &d) || (*p != 'T' && *p != ' '))
+		goto bad;
+	p++;
+	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+		goto bad;
+	if (*p == ':') {
+		p++;
+		if (!digits(&p, 2, &s))
+			goto bad;
+		if (*p == '.') /* fractions of a second are dropped */
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (!digits(&p, 2, &oh))
+			goto bad;
+		if (*p == ':')
+			p++;
+		if (!digits(&p, 2, &om))
+			goto bad;
+	} else {
+		goto bad;
+	}
+	if (*p || h > 23 || mi > 59 || s > 60 || oh > 14 || om > 59)
+		goto bad;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s) -
+	       sign * (oh * 3600 + om * 60);
+	return DT_OK;
+bad:
+	return dt__error(ctx, DT_EDATA,
+	                 "'%s' is not a valid ISO-8601 time with offset (e.g. 2026-11-28T09:30:00+08:00)",
+	                 text);
+}
+
+int dt_date_parse(dt_ctx *ctx, const char *text, int64_t *out)
+{
+	const char *p = text;
+	struct tm tm = { 0 };
+	int y, m, d;
+	time_t t;
+
+	if (!parse_ymd(&p, &y, &m, &d) || *p)
+		return dt__error(ctx, DT_EDATA, "'%s' is not a date that exists (YYYY-MM-DD)", text);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return dt__error(ctx, DT_EDATA, "'%s' cannot be placed in the time zone", text);
+	*out = (int64_t)t;
+	return DT_OK;
+}
+
+char *dt_time_format(dt_ctx *ctx, int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long off;
+
+	(void)ctx;
+	if (!localtime_r(&tt, &tm)) {
+		snprintf(buf, size, "%lld", (long long)t);
+		return buf;
+	}
+	off = tm.tm_gmtoff;
+	if (off == 0 && strcmp(getenv("TZ") ? getenv("TZ") : "", "UTC") == 0) {
+		strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return buf;
+	}
+	{
+		char base[24];
+		char sign = off < 0 ? '-' : '+';
+
+		if (off < 0)
+			off = -off;
+		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(buf, size, "%s%c%02ld:%02ld", base, sign, off / 3600, off / 60 % 60);
+	}
+	return buf;
+}
+
+/*
+ * Local days need the C library's zone rules, which are process-wide (TZ).
+ * A front end embedding the library with several zones at once must keep
+ * them in separate processes.
+ */
+int dt__tz_apply(dt_ctx *ctx)
+{
+	char *zone;
+	int rc = dt__config_text(ctx, "time.zone", &zone);
+
+	if (rc != DT_OK)
+		return rc;
+	setenv("TZ", zone, 1);
+	tzset();
+	free(zone);
+	return DT_OK;
+}

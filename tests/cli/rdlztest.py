@@ -1,0 +1,84 @@
+"""Shared helpers for the end-to-end tests: run the built rdlz in a scratch
+directory and read its output with independent parsers (csv, json)."""
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+RDLZ = os.environ.get("RDLZ_BIN", "rdlz")
+GEN_ROSTER = os.environ.get("GEN_ROSTER_BIN", "gen-roster")
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout.decode("utf-8")
+        self.err = proc.stderr.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.out)
+
+    def csv(self):
+        return list(csv.DictReader(io.StringIO(self.out.lstrip("\ufeff"), newline="")))
+
+
+class RdlzTestCase(unittest.TestCase):
+    """Each test gets its own directory and database (RDLZ_DB)."""
+
+    NOW = "2026-11-28T09:00:00+08:00"
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="rdlz-test-")
+        self.db = os.path.join(self.dir, "rdlz.db")
+        self.env = dict(os.environ)
+        self.env.update(RDLZ_DB=self.db, RDLZ_NOW=self.NOW, RDLZ_ACTOR="tester")
+        self.env.pop("TZ", None)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def run_rdlz(self, *args, stdin=None, env=None, expect=None):
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        proc = subprocess.run([RDLZ, *args], input=data, capture_output=True, env=e,
+                              cwd=self.dir, timeout=300)
+        r = Result(proc)
+        if expect is not None:
+            self.assertEqual(r.code, expect,
+                             f"rdlz {' '.join(args)}: exit {r.code}\nstdout: {r.out}\nstderr: {r.err}")
+        return r
+
+    def ok(self, *args, **kw):
+        return self.run_rdlz(*args, expect=0, **kw)
+
+    def write(self, name, content, mode="w", encoding="utf-8"):
+        path = os.path.join(self.dir, name)
+        if isinstance(content, bytes):
+            with open(path, "wb") as f:
+                f.write(content)
+        else:
+            with open(path, mode, encoding=encoding, newline="") as f:
+                f.write(content)
+        return path
+
+    def db_digest(self):
+        """The database file's bytes, to prove a refused command changed nothing."""
+        with open(self.db, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+
+    def init(self):
+        self.ok("init")
+
+    def roster(self, count=340, *extra):
+        out = subprocess.run([GEN_ROSTER, "--count", str(count), *extra], capture_output=True,
+                             check=True).stdout
+        return self.write("roster.csv", out)

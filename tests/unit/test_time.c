@@ -1,0 +1,76 @@
+/* Unit tests of times and dates (lib/time.c). */
+#include "testutil.h"
+
+static void test_parse_iso(void **state)
+{
+	fixture *f = *state;
+	int64_t t;
+
+	assert_int_equal(dt_time_parse(f->ctx, "1970-01-01T00:00:00Z", &t), DT_OK);
+	assert_int_equal(t, 0);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-11-28T09:00:00+08:00", &t), DT_OK);
+	assert_int_equal(t, 1795827600);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-11-28T01:00Z", &t), DT_OK);
+	assert_int_equal(t, 1795827600);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-11-28 09:00:00.123+0800", &t), DT_OK);
+	assert_int_equal(t, 1795827600);
+	assert_int_equal(dt_time_parse(f->ctx, "2024-02-29T00:00:00Z", &t), DT_OK);
+}
+
+static void test_parse_refusals(void **state)
+{
+	fixture *f = *state;
+	int64_t t = 42;
+
+	assert_int_equal(dt_time_parse(f->ctx, "2026-02-30T00:00:00Z", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse(f->ctx, "2025-02-29T00:00:00Z", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-11-28T09:00:00", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-11-28T24:00:00Z", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-13-01T00:00:00Z", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse(f->ctx, "yesterday", &t), DT_EDATA);
+	assert_non_null(strstr(dt_errmsg(f->ctx), "'yesterday' is not a valid ISO-8601 time"));
+	assert_int_equal(t, 42);
+}
+
+static void test_dates_in_shanghai(void **state)
+{
+	fixture *f = *state;
+	char buf[40];
+	int64_t t;
+
+	assert_int_equal(dt_date_parse(f->ctx, "2026-11-28", &t), DT_OK);
+	assert_int_equal(t, 1795795200); /* 2026-11-27T16:00:00Z */
+	assert_string_equal(dt_time_format(f->ctx, t, buf, sizeof(buf)), "2026-11-28T00:00:00+08:00");
+	assert_int_equal(dt_date_parse(f->ctx, "2026-02-29", &t), DT_EDATA);
+	assert_int_equal(dt_date_parse(f->ctx, "2026-11-28T00:00", &t), DT_EDATA);
+}
+
+static void test_zone_setting_moves_days(void **state)
+{
+	fixture *f = *state;
+	char buf[40];
+	int64_t t;
+
+	assert_int_equal(dt_config_set(f->ctx, "time.zone", "UTC"), DT_OK);
+	assert_int_equal(dt_date_parse(f->ctx, "2026-11-28", &t), DT_OK);
+	assert_int_equal(t, 1795824000);
+	assert_string_equal(dt_time_format(f->ctx, t, buf, sizeof(buf)), "2026-11-28T00:00:00Z");
+}
+
+static void test_clock(void **state)
+{
+	fixture *f = *state;
+
+	assert_int_equal(dt_ctx_now(f->ctx), 1795827600); /* RDLZ_NOW from the fixture */
+	dt_ctx_set_now(f->ctx, 5);
+	assert_int_equal(dt_ctx_now(f->ctx), 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(test_parse_iso), TEST(test_parse_refusals), TEST(test_dates_in_shanghai),
+		TEST(test_zone_setting_moves_days), TEST(test_clock),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
