@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 	fputs(zh ? header_zh : header_en, stdout);
 	fputs(eol, stdout);
 	for (long long n = 1; n <= count; n++) {
-		char name[32], unit[160], post[96], grid[96], station[96], phone[16], email[32];
+		char name[32], unit[160], post[96], grid[96], station[96], phone[32], email[48];
 		size_t d = district_of();
 		const char *district = districts[d].name;
 		const char *street = PICK(districts[d].streets);
