@@ -8,6 +8,7 @@
 
 const rdlz_group rdlz_groups[] = {
 	{ "registry", "deputy registry" },
+	{ "contact", "cloud contact: personal QR codes" },
 	{ "records", "duty records and audit" },
 	{ "setup", "database and settings" },
 	{ "shell", "help and shell" },
@@ -97,6 +98,24 @@ static const rdlz_option archive_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option issue_qr_options[] = {
+	{ "all", 0, ARG_NONE, NULL, NULL, "every active deputy" },
+	{ "delegation", 0, ARG_TEXT, "NAME", NULL, "the active deputies of this delegation" },
+	{ "station", 0, ARG_TEXT, "NAME", NULL, "the active deputies of this liaison station" },
+	{ "out", 'o', ARG_DIR, "DIR", NULL, "write DIR/<CODE>.png or .svg (replacing old files whole)" },
+	{ "type", 't', ARG_CHOICE, "TYPE", "png svg utf8 poster",
+	  "image, terminal drawing, or A5 poster SVG (default: png)" },
+	{ "size", 0, ARG_NUMBER, "PX", NULL, "image width in pixels (default: 8 pixels a module)" },
+	{ "margin", 0, ARG_NUMBER, "N", NULL, "quiet zone in modules (default: 4)" },
+	{ "level", 0, ARG_CHOICE, "LEVEL", "L M Q H", "error correction (default: M)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option rotate_options[] = {
+	{ "revoke-old", 0, ARG_NONE, NULL, NULL, "stop codes signed with earlier keys from verifying" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 const rdlz_command rdlz_commands[] = {
 	/* registry */
 	{ "import-deputies", "registry", "FILE|-", "import a roster CSV, upserting deputies by code",
@@ -115,6 +134,15 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB, 1, 1, ARG_DEPUTY, set_deputy_options, cmd_set_deputy },
 	{ "retire-deputy", "registry", "CODE", "retire a deputy (kept with their history)",
 	  CMD_DB, 1, 1, ARG_DEPUTY, no_options, cmd_retire_deputy },
+	/* contact */
+	{ "issue-qr", "contact", "[CODE...]", "make signed personal QR codes: images, posters, or on the terminal",
+	  CMD_DB | CMD_OUTPUT, 0, -1, ARG_DEPUTY, issue_qr_options, cmd_issue_qr },
+	{ "verify-qr", "contact", "URL|-", "say whether a scanned code is genuine, and whose it is",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_NONE, no_options, cmd_verify_qr },
+	{ "list-qr", "contact", "", "list the codes issued",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_list_qr },
+	{ "rotate-qr-key", "contact", "", "make a new signing key for codes issued from now on",
+	  CMD_DB, 0, 0, ARG_NONE, rotate_options, cmd_rotate_qr_key },
 	/* records */
 	{ "archive", "records", "CODE", "list a deputy's duty records, oldest first",
 	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_DEPUTY, archive_options, cmd_archive },

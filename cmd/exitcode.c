@@ -20,6 +20,7 @@ static const struct {
 	{ DT_ECONFLICT, EXIT_TEMPFAIL },
 	{ DT_ENOMEM, EXIT_FAILED },
 	{ DT_EIO, EXIT_FAILED },
+	{ DT_EVERIFY, EXIT_FAILED },
 };
 
 static const struct {
@@ -27,7 +28,7 @@ static const struct {
 	const char *meaning;
 } exit_meaning[] = {
 	{ EXIT_OK, "done" },
-	{ EXIT_FAILED, "failed (not found, exists already, check failed, I/O error)" },
+	{ EXIT_FAILED, "failed (not found, exists already, check or verification failed, I/O error)" },
 	{ EXIT_USAGE, "bad usage: unknown command or option, bad argument" },
 	{ EXIT_DATAERR, "bad input data: nothing was written" },
 	{ EXIT_TEMPFAIL, "busy or changed by someone else: try again later" },

@@ -150,5 +150,9 @@ int cmd_add_deputy(rdlz_run *run);
 int cmd_set_deputy(rdlz_run *run);
 int cmd_retire_deputy(rdlz_run *run);
 int cmd_archive(rdlz_run *run);
+int cmd_issue_qr(rdlz_run *run);
+int cmd_verify_qr(rdlz_run *run);
+int cmd_rotate_qr_key(rdlz_run *run);
+int cmd_list_qr(rdlz_run *run);
 
 #endif

@@ -12,7 +12,7 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -130,6 +130,56 @@ _rdlz()
 			COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur"))
 		fi
 		;;
+	issue-qr)
+		case $prev in
+		--delegation) return;;
+		--station) return;;
+		--out) COMPREPLY=($(compgen -d -- "$cur")); return;;
+		--type) COMPREPLY=($(compgen -W 'png svg utf8 poster' -- "$cur")); return;;
+		--size) return;;
+		--margin) return;;
+		--level) COMPREPLY=($(compgen -W 'L M Q H' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --all --delegation --station --out --type --size --margin --level --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur"))
+		fi
+		;;
+	verify-qr)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	list-qr)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	rotate-qr-key)
+		case $prev in
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --revoke-old --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
 	archive)
 		case $prev in
 		--from) return;;
@@ -194,7 +244,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes time.zone' -- "$cur"))
+			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes qr.base_url time.zone' -- "$cur"))
 		fi
 		;;
 	show-config)
@@ -205,7 +255,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes time.zone' -- "$cur"))
+			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes qr.base_url time.zone' -- "$cur"))
 		fi
 		;;
 	help)
@@ -214,7 +264,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include "internal.h"
 
-typedef enum { KEY_INT, KEY_PREFIX, KEY_ZONE } key_type;
+typedef enum { KEY_INT, KEY_PREFIX, KEY_ZONE, KEY_URL } key_type;
 
 typedef struct {
 	const char *name;
@@ -29,6 +29,8 @@ static const config_key keys[] = {
 	  "digits of the number of a deputy code, zero-padded" },
 	{ "import.max_field_bytes", KEY_INT, "4096", 64, 1048576,
 	  "the longest field a CSV import accepts (a stray quote must not swallow a file)" },
+	{ "qr.base_url", KEY_URL, "", 0, 0,
+	  "where QR codes point: https://host[/path]; codes encode <base>/d/<CODE>?s=<SIG>" },
 	{ "time.zone", KEY_ZONE, "Asia/Shanghai", 0, 0,
 	  "the time zone of days, months and periods (a zoneinfo name or UTC)" },
 };
@@ -82,6 +84,26 @@ static int zone_exists(const char *zone)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* scheme://host[:port][/path], printable ASCII, no query, fragment or
+ * user info, so a code's URL is exactly <base>/d/<CODE>?s=<SIG>. */
+static int base_url_ok(const char *v)
+{
+	const char *host;
+
+	if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else
+		return 0;
+	if (!*host || *host == '/' || strlen(v) > 200)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("?#@\\\"<>", *p))
+			return 0;
+	return 1;
+}
+
 static int check_value(dt_ctx *ctx, const config_key *k, const char *value)
 {
 	char *end;
@@ -103,6 +125,12 @@ static int check_value(dt_ctx *ctx, const config_key *k, const char *value)
 				n = 0;
 		if (n < 1 || n > 8)
 			return dt__error(ctx, DT_EUSAGE, "%s: '%s' is not 1 to 8 capital letters A-Z", k->name, value);
+		return DT_OK;
+	case KEY_URL:
+		if (!base_url_ok(value))
+			return dt__error(ctx, DT_EUSAGE,
+			                 "%s: '%s' is not an http(s) address without query or fragment (e.g. https://rd.rizhao.gov.cn)",
+			                 k->name, value);
 		return DT_OK;
 	case KEY_ZONE:
 		if (!zone_exists(value))

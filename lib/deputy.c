@@ -313,7 +313,7 @@ static const char *stored_form(int f, const char *v)
 	return f == DT_DEPUTY_GENDER ? dt__gender_canon(v) : v;
 }
 
-static int deputy_id(dt_ctx *ctx, const char *code, int64_t *id, int *retired)
+int dt__deputy_lookup(dt_ctx *ctx, const char *code, int64_t *id, int *retired)
 {
 	sqlite3_stmt *st;
 	int rc = dt__prepare(ctx, &st, "SELECT id, status = 'retired' FROM deputy WHERE code = ?1");
@@ -354,7 +354,7 @@ int dt_deputy_add(dt_ctx *ctx, const dt_deputy_fields *in, char **code_out)
 	rc = dt__begin(ctx);
 	if (rc != DT_OK)
 		return rc;
-	if (code && *code && deputy_id(ctx, code, &id, NULL) == DT_OK) {
+	if (code && *code && dt__deputy_lookup(ctx, code, &id, NULL) == DT_OK) {
 		rc = dt__error(ctx, DT_EEXISTS, "a deputy with code '%s' exists already", code);
 		goto fail;
 	}
@@ -410,7 +410,7 @@ int dt_deputy_set(dt_ctx *ctx, const char *code, const dt_deputy_fields *in)
 	rc = dt__begin(ctx);
 	if (rc != DT_OK)
 		return rc;
-	rc = deputy_id(ctx, code, &id, NULL);
+	rc = dt__deputy_lookup(ctx, code, &id, NULL);
 	if (rc == DT_OK && in->value[DT_DEPUTY_CODE] && *in->value[DT_DEPUTY_CODE] &&
 	    strcmp(in->value[DT_DEPUTY_CODE], code) != 0)
 		rc = dt__error(ctx, DT_EUSAGE, "a deputy's code never changes (codes are printed on posters)");
@@ -455,7 +455,7 @@ int dt_deputy_retire(dt_ctx *ctx, const char *code)
 
 	if (rc != DT_OK)
 		return rc;
-	rc = deputy_id(ctx, code, &id, &retired);
+	rc = dt__deputy_lookup(ctx, code, &id, &retired);
 	if (rc == DT_OK && retired)
 		rc = dt__error(ctx, DT_EEXISTS, "deputy %s is retired already", code);
 	if (rc == DT_OK)

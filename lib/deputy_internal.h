@@ -27,7 +27,5 @@ int dt__code_save(dt_ctx *ctx, const char *prefix, int64_t last);
 /* Give every deputy without a code the next one, in roster order. */
 int dt__deputy_assign(dt_ctx *ctx, const char *prefix, int width, uint64_t *assigned);
 
-/* A value shortened and made printable for an error message. */
-const char *dt__shown(const char *value, char *buf, size_t size);
 
 #endif

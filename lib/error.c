@@ -19,6 +19,7 @@ static const char *const status_text[] = {
 	"changed by someone else",         /* DT_ECONFLICT */
 	"out of memory",                   /* DT_ENOMEM */
 	"input/output error",              /* DT_EIO */
+	"verification failed",             /* DT_EVERIFY */
 };
 
 const char *dt_strerror(int status)

@@ -64,6 +64,13 @@ int dt__schema_migrate(dt_ctx *ctx);
 /* The schema version of the open database. */
 int dt__schema_current(dt_ctx *ctx, int *version);
 
+/* A value shortened and made printable for an error message. */
+const char *dt__shown(const char *value, char *buf, size_t size);
+
+/* The row id of deputy code (and whether retired; may be NULL);
+ * DT_ENOTFOUND with a message for an unknown code. */
+int dt__deputy_lookup(dt_ctx *ctx, const char *code, int64_t *id, int *retired);
+
 /* Config values for the library's own use: the default when unset. */
 int dt__config_int(dt_ctx *ctx, const char *key, int64_t *out);
 int dt__config_text(dt_ctx *ctx, const char *key, char **out);

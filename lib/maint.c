@@ -61,13 +61,15 @@ static int sqlite_check(dt_ctx *ctx, const char *sql, char *detail, size_t size)
 
 int dt_check(dt_ctx *ctx, const char *expect_head, dt_writer *w)
 {
-	char detail[DT_ERRMSG_MAX], head[65], first_fail[DT_ERRMSG_MAX + 32] = "";
+	char detail[DT_ERRMSG_MAX], head[65], first_fail[DT_ERRMSG_MAX + 32] = "", mode[32];
 	uint64_t entries = 0;
 	int ok, rc;
 
 	rc = dt_writer_begin(w, check_columns, 3);
-	snprintf(detail, sizeof(detail), "SQLite %s, journal mode %s (%s)", dt_sqlite_version(),
-	         dt_journal_mode(), dt_journal_mode_reason());
+	/* the mode the file is in, which a copy made elsewhere may have changed */
+	sqlite_check(ctx, "PRAGMA journal_mode", mode, sizeof(mode));
+	snprintf(detail, sizeof(detail), "SQLite %s, journal mode %s (%s)", dt_sqlite_version(), mode,
+	         dt_journal_mode_reason());
 	if (rc == DT_OK)
 		rc = report(w, "sqlite", 1, detail);
 	ok = sqlite_check(ctx, "PRAGMA integrity_check", detail, sizeof(detail));

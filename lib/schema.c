@@ -65,6 +65,22 @@ static const char *const migrations[] = {
 	"  prev TEXT NOT NULL,"
 	"  hash TEXT NOT NULL UNIQUE"
 	") STRICT;",
+
+	/* 2: QR signing keys and the codes issued with them */
+	"CREATE TABLE qr_key ("
+	"  id TEXT PRIMARY KEY,"          /* k1, k2, ...: printed in every code */
+	"  secret BLOB NOT NULL CHECK (length(secret) = 32),"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER"
+	") STRICT;"
+	"CREATE TABLE qr_issue ("
+	"  id INTEGER PRIMARY KEY,"
+	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
+	"  key_id TEXT NOT NULL REFERENCES qr_key(id),"
+	"  type TEXT NOT NULL,"
+	"  issued_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX qr_issue_deputy ON qr_issue(deputy_id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

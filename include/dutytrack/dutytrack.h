@@ -14,5 +14,6 @@
 #include "dutytrack/audit.h"
 #include "dutytrack/archive.h"
 #include "dutytrack/maint.h"
+#include "dutytrack/qr.h"
 
 #endif

@@ -70,6 +70,11 @@ class RdlzTestCase(unittest.TestCase):
                 f.write(content)
         return path
 
+    @staticmethod
+    def read(path):
+        with open(path, "rb") as f:
+            return f.read()
+
     def db_digest(self):
         """The database file's bytes, to prove a refused command changed nothing."""
         with open(self.db, "rb") as f:
