@@ -52,6 +52,21 @@ static void row_error(importer *im, uint64_t line, const char *column, const cha
 		dt__diag(im->ctx, "%s:%" PRIu64 ": %s", im->name, line, why);
 }
 
+#define COL_BLANK (-2)
+
+/* Header names with the spaces a quoted cell kept cut off, in place. */
+static char *trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
 static int header(importer *im, uint64_t line, char **f, size_t n)
 {
 	char why[256];
@@ -62,10 +77,13 @@ static int header(importer *im, uint64_t line, char **f, size_t n)
 	}
 	im->ncols = n;
 	for (size_t i = 0; i < n; i++) {
-		int k = dt_deputy_field_lookup(f[i]);
+		int k = dt_deputy_field_lookup(trim(f[i]));
 
 		im->col[i] = k;
-		if (k < 0 && !im->o->ignore_unknown) {
+		if (k < 0 && !*f[i]) {
+			/* spreadsheets export trailing columns without a name: they must stay empty */
+			im->col[i] = COL_BLANK;
+		} else if (k < 0 && !im->o->ignore_unknown) {
 			char shown[64];
 			snprintf(why, sizeof(why),
 			         "unknown column '%s' (known: code/编号, name/姓名, gender/性别, post/职务, unit/工作单位,"
@@ -276,6 +294,9 @@ static int data_row(importer *im, uint64_t line, char **f, size_t n)
 	int rc;
 
 	im->res.rows++;
+	/* trailing empty cells past the header are what spreadsheets add */
+	while (n > im->ncols && !*f[n - 1])
+		n--;
 	if (n != im->ncols) {
 		snprintf(why, sizeof(why), "%zu fields, but the header has %zu", n, im->ncols);
 		row_error(im, line, NULL, why);
@@ -284,6 +305,10 @@ static int data_row(importer *im, uint64_t line, char **f, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int k = im->col[i];
 
+		if (k == COL_BLANK && *f[i]) {
+			snprintf(why, sizeof(why), "column %zu has no name in the header, but holds '%.40s'", i + 1, f[i]);
+			row_error(im, line, NULL, why);
+		}
 		if (k < 0)
 			continue;
 		if (!dt__deputy_value_ok((dt_deputy_field)k, f[i], why, sizeof(why)))

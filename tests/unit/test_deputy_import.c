@@ -116,6 +116,21 @@ static void test_header_problems(void **state)
 	assert_non_null(strstr(f->diag, "empty"));
 }
 
+/* What spreadsheets export: unnamed trailing columns, extra empty cells,
+ * spaces around quoted header names. */
+static void test_spreadsheet_leftovers(void **state)
+{
+	fixture *f = *state;
+	dt_import_result r;
+
+	assert_int_equal(test_import(f, "\" 姓名 \",联系电话,,\n张三,13712340743,,\n李四,,,,,\n", 0, &r), DT_OK);
+	assert_int_equal(r.inserted, 2);
+	assert_int_equal(test_import(f, "name,,\n王五,,x\n", 0, &r), DT_EDATA);
+	assert_non_null(strstr(f->diag, "roster.csv:2: column 3 has no name in the header, but holds 'x'"));
+	assert_int_equal(test_import(f, "name,phone\n王五,,x\n", 0, &r), DT_EDATA);
+	assert_non_null(strstr(f->diag, "roster.csv:2: 3 fields, but the header has 2"));
+}
+
 static void test_gbk(void **state)
 {
 	fixture *f = *state;
@@ -142,7 +157,7 @@ int main(void)
 		TEST(test_import_counts), TEST(test_codeless_rows_numbered_in_roster_order),
 		TEST(test_given_number_claimed_later_moves_on),
 		TEST(test_errors_reported_all_and_nothing_written), TEST(test_duplicate_code),
-		TEST(test_dry_run), TEST(test_header_problems), TEST(test_gbk),
+		TEST(test_dry_run), TEST(test_header_problems), TEST(test_spreadsheet_leftovers), TEST(test_gbk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
