@@ -124,42 +124,52 @@ static int base_url(dt_ctx *ctx, char **out)
 	return DT_OK;
 }
 
-int dt__qr_signed_url(dt_ctx *ctx, const char *code, char kid[16], char **url)
+int dt__qr_signer_init(dt_ctx *ctx, dt_qr_signer *sg)
 {
-	unsigned char secret[32];
-	char tag[TAG_CHARS + 1], *base;
-	size_t n;
-	int rc = base_url(ctx, &base);
+	int rc = base_url(ctx, &sg->base);
 
-	*url = NULL;
+	if (rc == DT_OK)
+		rc = current_key(ctx, sg->kid, sg->secret);
 	if (rc != DT_OK)
-		return rc;
-	rc = current_key(ctx, kid, secret);
-	if (rc == DT_OK) {
-		make_tag(secret, kid, code, tag);
-		n = strlen(base) + strlen(code) + strlen(kid) + TAG_CHARS + 16;
-		*url = malloc(n);
-		if (*url)
-			snprintf(*url, n, "%s/d/%s?s=%s.%s", base, code, kid, tag);
-		else
-			rc = dt__error(ctx, DT_ENOMEM, "out of memory");
-	}
-	sodium_memzero(secret, sizeof(secret));
-	free(base);
+		dt__qr_signer_free(sg);
 	return rc;
+}
+
+void dt__qr_signer_free(dt_qr_signer *sg)
+{
+	sodium_memzero(sg->secret, sizeof(sg->secret));
+	free(sg->base);
+	sg->base = NULL;
+}
+
+int dt__qr_sign(dt_ctx *ctx, const dt_qr_signer *sg, const char *code, char **url)
+{
+	char tag[TAG_CHARS + 1];
+	size_t n = strlen(sg->base) + strlen(code) + strlen(sg->kid) + TAG_CHARS + 16;
+
+	make_tag(sg->secret, sg->kid, code, tag);
+	*url = malloc(n);
+	if (!*url)
+		return dt__error(ctx, DT_ENOMEM, "out of memory");
+	snprintf(*url, n, "%s/d/%s?s=%s.%s", sg->base, code, sg->kid, tag);
+	return DT_OK;
 }
 
 int dt_qr_url(dt_ctx *ctx, const char *code, char **url)
 {
-	char kid[16];
+	dt_qr_signer sg = { 0 };
 	int64_t id;
 	int rc = dt__begin(ctx); /* a key may be made on first use */
 
+	*url = NULL;
 	if (rc != DT_OK)
 		return rc;
 	rc = dt__deputy_lookup(ctx, code, &id, NULL);
 	if (rc == DT_OK)
-		rc = dt__qr_signed_url(ctx, code, kid, url);
+		rc = dt__qr_signer_init(ctx, &sg);
+	if (rc == DT_OK)
+		rc = dt__qr_sign(ctx, &sg, code, url);
+	dt__qr_signer_free(&sg);
 	if (rc != DT_OK) {
 		dt__rollback(ctx);
 		return rc;

@@ -11,9 +11,19 @@
 
 const char *dt__qr_type_name(dt_qr_type t);
 
-/* The signed URL of code under the current key (made on first use, so
- * call inside a transaction); kid receives the key id. */
-int dt__qr_signed_url(dt_ctx *ctx, const char *code, char kid[16], char **url);
+/* What signing needs, read once per command: the base URL and the current
+ * key (made on first use, so init inside a transaction). */
+typedef struct {
+	char *base;
+	char kid[16];
+	unsigned char secret[32];
+} dt_qr_signer;
+
+int dt__qr_signer_init(dt_ctx *ctx, dt_qr_signer *sg);
+void dt__qr_signer_free(dt_qr_signer *sg);
+
+/* The signed URL of code into *url (free()). */
+int dt__qr_sign(dt_ctx *ctx, const dt_qr_signer *sg, const char *code, char **url);
 
 /* Record that deputy_id was issued a code of type under kid. */
 int dt__qr_record(dt_ctx *ctx, int64_t deputy_id, const char *kid, dt_qr_type type);

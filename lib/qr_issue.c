@@ -17,6 +17,7 @@ typedef struct {
 	const char *dir;
 	dt_writer *w;
 	mode_t file_mode;
+	dt_qr_signer sg;
 } issuer;
 
 static const dt_column issue_columns[] = {
@@ -82,7 +83,7 @@ static int write_file(issuer *is, const QRcode *qr, sqlite3_stmt *st, const char
 static int issue_one(issuer *is, sqlite3_stmt *st)
 {
 	const char *code = col(st, 1);
-	char kid[16], *url = NULL, *path;
+	char *url = NULL, *path;
 	QRcode *qr = NULL;
 	size_t n = strlen(is->dir) + strlen(code) + 8;
 	int rc;
@@ -91,19 +92,19 @@ static int issue_one(issuer *is, sqlite3_stmt *st)
 	if (!path)
 		return dt__error(is->ctx, DT_ENOMEM, "out of memory");
 	snprintf(path, n, "%s/%s.%s", is->dir, code, is->o->type == DT_QR_PNG ? "png" : "svg");
-	rc = dt__qr_signed_url(is->ctx, code, kid, &url);
+	rc = dt__qr_sign(is->ctx, &is->sg, code, &url);
 	if (rc == DT_OK)
 		rc = dt__qr_encode(is->ctx, url, is->o->level, &qr);
 	if (rc == DT_OK)
 		rc = write_file(is, qr, st, path);
 	if (rc == DT_OK)
-		rc = dt__qr_record(is->ctx, sqlite3_column_int64(st, 0), kid, is->o->type);
+		rc = dt__qr_record(is->ctx, sqlite3_column_int64(st, 0), is->sg.kid, is->o->type);
 	if (rc == DT_OK) {
 		dt_value v[4] = { { 0 } };
 
 		v[0].text = code;
 		v[1].text = path;
-		v[2].text = kid;
+		v[2].text = is->sg.kid;
 		v[3].text = url;
 		rc = dt__writer_status(is->ctx, dt_writer_row(is->w, v));
 	}
@@ -188,7 +189,7 @@ int dt_qr_issue(dt_ctx *ctx, const dt_qr_selection *sel, const dt_qr_options *op
                 dt_writer *w)
 {
 	dt_qr_options o = DT_QR_OPTIONS_INIT;
-	issuer is = { ctx, NULL, dir, w, 0644 };
+	issuer is = { ctx, NULL, dir, w, 0644, { 0 } };
 	mode_t mask = umask(0);
 	int rc;
 
@@ -209,6 +210,8 @@ int dt_qr_issue(dt_ctx *ctx, const dt_qr_selection *sel, const dt_qr_options *op
 		return rc;
 	rc = check_named(ctx, sel);
 	if (rc == DT_OK)
+		rc = dt__qr_signer_init(ctx, &is.sg);
+	if (rc == DT_OK)
 		rc = dt__writer_status(ctx, dt_writer_begin(w, issue_columns, 4));
 	if (rc == DT_OK)
 		rc = issue_selected(&is, sel);
@@ -217,6 +220,7 @@ int dt_qr_issue(dt_ctx *ctx, const dt_qr_selection *sel, const dt_qr_options *op
 		               dt__qr_type_name(o.type), dir);
 	if (rc == DT_OK)
 		rc = dt__writer_status(ctx, dt_writer_end(w));
+	dt__qr_signer_free(&is.sg);
 	if (rc != DT_OK) {
 		dt__rollback(ctx);
 		return rc;
@@ -228,7 +232,8 @@ int dt_qr_draw(dt_ctx *ctx, const char *code, const dt_qr_options *opts, dt_sink
 {
 	dt_qr_options o = DT_QR_OPTIONS_INIT;
 	dt_qr_selection sel = { &code, 1, NULL, NULL };
-	char kid[16], *url = NULL;
+	dt_qr_signer sg = { 0 };
+	char *url = NULL;
 	QRcode *qr = NULL;
 	int64_t id;
 	int rc;
@@ -245,13 +250,16 @@ int dt_qr_draw(dt_ctx *ctx, const char *code, const dt_qr_options *opts, dt_sink
 	if (rc == DT_OK)
 		rc = dt__deputy_lookup(ctx, code, &id, NULL);
 	if (rc == DT_OK)
-		rc = dt__qr_signed_url(ctx, code, kid, &url);
+		rc = dt__qr_signer_init(ctx, &sg);
+	if (rc == DT_OK)
+		rc = dt__qr_sign(ctx, &sg, code, &url);
 	if (rc == DT_OK)
 		rc = dt__qr_encode(ctx, url, o.level, &qr);
 	if (rc == DT_OK && (rc = dt__qr_draw_utf8(qr, o.margin, sink, userdata)) != DT_OK)
 		rc = dt__writer_status(ctx, rc);
 	if (rc == DT_OK)
-		rc = dt__qr_record(ctx, id, kid, DT_QR_UTF8);
+		rc = dt__qr_record(ctx, id, sg.kid, DT_QR_UTF8);
+	dt__qr_signer_free(&sg);
 	QRcode_free(qr);
 	free(url);
 	if (rc != DT_OK) {
