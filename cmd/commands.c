@@ -9,6 +9,7 @@
 const rdlz_group rdlz_groups[] = {
 	{ "registry", "deputy registry" },
 	{ "contact", "cloud contact: personal QR codes" },
+	{ "notify", "notifications: the outbox, reminders, notices" },
 	{ "records", "duty records and audit" },
 	{ "setup", "database and settings" },
 	{ "shell", "help and shell" },
@@ -116,6 +117,26 @@ static const rdlz_option rotate_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option list_outbox_options[] = {
+	{ "state", 0, ARG_CHOICE, "STATE", "pending sending sent failed cancelled", "only messages in this state" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option send_options[] = {
+	{ "limit", 0, ARG_NUMBER, "N", NULL, "send at most N messages" },
+	{ "channel", 0, ARG_CHOICE, "CHANNEL", "email webhook", "send only by e-mail, or only by webhook" },
+	{ "dry-run", 'n', ARG_NONE, NULL, NULL, "list what is due, send nothing" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option notify_options[] = {
+	{ "to", 0, ARG_TEXT, "WHO", NULL, "all, delegation:NAME, station:NAME or a code (repeatable)" },
+	{ "subject", 0, ARG_TEXT, "TEXT", NULL, "the subject line" },
+	{ "body-file", 0, ARG_FILE, "FILE", NULL, "the text, from FILE or - for standard input" },
+	{ "key", 0, ARG_TEXT, "KEY", NULL, "message key prefix (default: a digest of subject, body and recipient)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 const rdlz_command rdlz_commands[] = {
 	/* registry */
 	{ "import-deputies", "registry", "FILE|-", "import a roster CSV, upserting deputies by code",
@@ -143,6 +164,21 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_list_qr },
 	{ "rotate-qr-key", "contact", "", "make a new signing key for codes issued from now on",
 	  CMD_DB, 0, 0, ARG_NONE, rotate_options, cmd_rotate_qr_key },
+	/* notify */
+	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },
+	{ "queue-reminders", "notify", "", "queue every module's reminders that are due now",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_queue_reminders },
+	{ "notify", "notify", "[CODE...]", "queue the office's notice to deputies, one message each",
+	  CMD_DB | CMD_OUTPUT, 0, -1, ARG_DEPUTY, notify_options, cmd_notify },
+	{ "list-outbox", "notify", "", "list the messages of the outbox",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, list_outbox_options, cmd_list_outbox },
+	{ "show-message", "notify", "KEY", "show one message with its body",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_NONE, no_options, cmd_show_message },
+	{ "retry-message", "notify", "KEY", "send a failed or cancelled message again",
+	  CMD_DB, 1, 1, ARG_NONE, no_options, cmd_retry_message },
+	{ "cancel-message", "notify", "KEY", "cancel a message that was not sent",
+	  CMD_DB, 1, 1, ARG_NONE, no_options, cmd_cancel_message },
 	/* records */
 	{ "archive", "records", "CODE", "list a deputy's duty records, oldest first",
 	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_DEPUTY, archive_options, cmd_archive },

@@ -154,5 +154,12 @@ int cmd_issue_qr(rdlz_run *run);
 int cmd_verify_qr(rdlz_run *run);
 int cmd_rotate_qr_key(rdlz_run *run);
 int cmd_list_qr(rdlz_run *run);
+int cmd_list_outbox(rdlz_run *run);
+int cmd_show_message(rdlz_run *run);
+int cmd_retry_message(rdlz_run *run);
+int cmd_cancel_message(rdlz_run *run);
+int cmd_send_reminders(rdlz_run *run);
+int cmd_notify(rdlz_run *run);
+int cmd_queue_reminders(rdlz_run *run);
 
 #endif

@@ -12,7 +12,7 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -180,6 +180,88 @@ _rdlz()
 			COMPREPLY=()
 		fi
 		;;
+	send-reminders)
+		case $prev in
+		--limit) return;;
+		--channel) COMPREPLY=($(compgen -W 'email webhook' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --limit --channel --dry-run --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	queue-reminders)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	notify)
+		case $prev in
+		--to) return;;
+		--subject) return;;
+		--body-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--key) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --to --subject --body-file --key --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur"))
+		fi
+		;;
+	list-outbox)
+		case $prev in
+		--state) COMPREPLY=($(compgen -W 'pending sending sent failed cancelled' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --state --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	show-message)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	retry-message)
+		case $prev in
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	cancel-message)
+		case $prev in
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
 	archive)
 		case $prev in
 		--from) return;;
@@ -244,7 +326,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes qr.base_url time.zone' -- "$cur"))
+			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	show-config)
@@ -255,7 +337,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes qr.base_url time.zone' -- "$cur"))
+			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	help)
@@ -264,7 +346,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include "internal.h"
 
-typedef enum { KEY_INT, KEY_PREFIX, KEY_ZONE, KEY_URL } key_type;
+typedef enum { KEY_INT, KEY_PREFIX, KEY_ZONE, KEY_URL, KEY_CHOICE, KEY_TEXT } key_type;
 
 typedef struct {
 	const char *name;
@@ -18,21 +18,44 @@ typedef struct {
 	const char *def;
 	int64_t min, max; /* KEY_INT only */
 	const char *help;
+	const char *choices; /* KEY_CHOICE: the values; KEY_URL: the schemes */
 } config_key;
 
 static const config_key keys[] = {
 	{ "db.busy_timeout_ms", KEY_INT, "5000", 0, 600000,
-	  "how long a command waits for another writer before giving up (exit 75)" },
-	{ "deputy.code_prefix", KEY_PREFIX, "RZ", 0, 0,
-	  "letters before the number of a deputy code" },
-	{ "deputy.code_width", KEY_INT, "4", 1, 9,
-	  "digits of the number of a deputy code, zero-padded" },
+	  "how long a command waits for another writer before giving up (exit 75)", NULL },
+	{ "deputy.code_prefix", KEY_PREFIX, "RZ", 0, 0, "letters before the number of a deputy code", NULL },
+	{ "deputy.code_width", KEY_INT, "4", 1, 9, "digits of the number of a deputy code, zero-padded", NULL },
 	{ "import.max_field_bytes", KEY_INT, "4096", 64, 1048576,
-	  "the longest field a CSV import accepts (a stray quote must not swallow a file)" },
+	  "the longest field a CSV import accepts (a stray quote must not swallow a file)", NULL },
+	{ "net.ca_file", KEY_TEXT, "", 0, 0,
+	  "CA certificates (PEM) to check mail and webhook servers by; empty: the system's", NULL },
+	{ "net.connect_timeout_s", KEY_INT, "10", 1, 300, "how long sending waits to connect to a server", NULL },
+	{ "net.timeout_s", KEY_INT, "30", 1, 3600, "how long one message may take to send", NULL },
+	{ "outbox.lease_seconds", KEY_INT, "120", 1, 86400,
+	  "how long a claimed message waits for its sender before another may take it", NULL },
+	{ "outbox.max_attempts", KEY_INT, "8", 1, 100,
+	  "attempts after temporary failures before a message fails for good", NULL },
+	{ "outbox.permanent_attempts", KEY_INT, "2", 1, 100,
+	  "attempts after permanent failures (SMTP 5xx, HTTP 4xx) before a message fails", NULL },
+	{ "outbox.retry_base_seconds", KEY_INT, "60", 1, 86400,
+	  "first wait after a failure; it doubles with every attempt", NULL },
 	{ "qr.base_url", KEY_URL, "", 0, 0,
-	  "where QR codes point: https://host[/path]; codes encode <base>/d/<CODE>?s=<SIG>" },
+	  "where QR codes point: https://host[/path]; codes encode <base>/d/<CODE>?s=<SIG>", "http https" },
+	{ "smtp.from", KEY_TEXT, "", 0, 0, "the sender of e-mail: address, or Name <address>", NULL },
+	{ "smtp.tls", KEY_CHOICE, "required", 0, 0,
+	  "required: TLS or no mail; none: plain text, for a relay on this machine only", "required none" },
+	{ "smtp.url", KEY_URL, "", 0, 0, "the mail server: smtp://host:port or smtps://host:port", "smtp smtps" },
+	{ "smtp.user", KEY_TEXT, "", 0, 0,
+	  "the SMTP login (the password comes from RDLZ_SMTP_PASSWORD or the secrets file)", NULL },
 	{ "time.zone", KEY_ZONE, "Asia/Shanghai", 0, 0,
-	  "the time zone of days, months and periods (a zoneinfo name or UTC)" },
+	  "the time zone of days, months and periods (a zoneinfo name or UTC)", NULL },
+	{ "webhook.kind", KEY_CHOICE, "generic", 0, 0,
+	  "the form of webhook posts: generic JSON, or a WeCom or DingTalk group robot", "generic wecom dingtalk" },
+	{ "webhook.per_minute", KEY_INT, "20", 1, 10000,
+	  "most webhook posts a minute (the robots refuse more than about 20)", NULL },
+	{ "webhook.url", KEY_URL, "", 0, 0,
+	  "where webhook posts go, without its key (from RDLZ_WEBHOOK_KEY or the secrets file)", "http https" },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -84,18 +107,31 @@ static int zone_exists(const char *zone)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* scheme://host[:port][/path], printable ASCII, no query, fragment or
- * user info, so a code's URL is exactly <base>/d/<CODE>?s=<SIG>. */
-static int base_url_ok(const char *v)
+/* One of the space-separated words of list. */
+static int in_list(const char *list, const char *v, size_t vlen)
 {
+	while (*list) {
+		size_t n = strcspn(list, " ");
+
+		if (n == vlen && strncmp(list, v, n) == 0)
+			return 1;
+		list += n;
+		list += *list == ' ';
+	}
+	return 0;
+}
+
+/* scheme://host[:port][/path] with one of the schemes, printable ASCII, no
+ * query, fragment or user info (so a code's URL is exactly
+ * <base>/d/<CODE>?s=<SIG>, and no password hides in a setting). */
+static int base_url_ok(const char *v, const char *schemes)
+{
+	const char *sep = strstr(v, "://");
 	const char *host;
 
-	if (strncmp(v, "https://", 8) == 0)
-		host = v + 8;
-	else if (strncmp(v, "http://", 7) == 0)
-		host = v + 7;
-	else
+	if (!sep || !in_list(schemes, v, (size_t)(sep - v)))
 		return 0;
+	host = sep + 3;
 	if (!*host || *host == '/' || strlen(v) > 200)
 		return 0;
 	for (const char *p = v; *p; p++)
@@ -127,10 +163,24 @@ static int check_value(dt_ctx *ctx, const config_key *k, const char *value)
 			return dt__error(ctx, DT_EUSAGE, "%s: '%s' is not 1 to 8 capital letters A-Z", k->name, value);
 		return DT_OK;
 	case KEY_URL:
-		if (!base_url_ok(value))
+		if (!base_url_ok(value, k->choices)) {
+			const char *last = strrchr(k->choices, ' ');
 			return dt__error(ctx, DT_EUSAGE,
-			                 "%s: '%s' is not an http(s) address without query or fragment (e.g. https://rd.rizhao.gov.cn)",
-			                 k->name, value);
+			                 "%s: '%s' is not an address of scheme %s without query, fragment or user"
+			                 " (e.g. %s://host)",
+			                 k->name, value, k->choices, last ? last + 1 : k->choices);
+		}
+		return DT_OK;
+	case KEY_CHOICE:
+		if (!in_list(k->choices, value, strlen(value)))
+			return dt__error(ctx, DT_EUSAGE, "%s: '%s' is not one of: %s", k->name, value, k->choices);
+		return DT_OK;
+	case KEY_TEXT:
+		for (const char *p = value; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				return dt__error(ctx, DT_EUSAGE, "%s: a control character is not allowed", k->name);
+		if (strlen(value) > 200 || !dt__utf8_valid(value, strlen(value)))
+			return dt__error(ctx, DT_EUSAGE, "%s: not UTF-8 text of at most 200 bytes", k->name);
 		return DT_OK;
 	case KEY_ZONE:
 		if (!zone_exists(value))

@@ -81,6 +81,27 @@ static const char *const migrations[] = {
 	"  issued_at INTEGER NOT NULL"
 	") STRICT;"
 	"CREATE INDEX qr_issue_deputy ON qr_issue(deputy_id);",
+
+	/* 3: the outbox */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),"
+	"  address TEXT NOT NULL,"
+	"  name TEXT,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  lease_until INTEGER,"
+	"  claim TEXT,"                /* who holds the lease: a random token per claim */
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

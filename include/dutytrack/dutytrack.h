@@ -15,5 +15,6 @@
 #include "dutytrack/archive.h"
 #include "dutytrack/maint.h"
 #include "dutytrack/qr.h"
+#include "dutytrack/outbox.h"
 
 #endif
