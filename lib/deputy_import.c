@@ -53,6 +53,7 @@ static void row_error(importer *im, uint64_t line, const char *column, const cha
 }
 
 #define COL_BLANK (-2)
+#define COL_SKIP (-3)
 
 /* Header names with the spaces a quoted cell kept cut off, in place. */
 static char *trim(char *s)
@@ -80,7 +81,10 @@ static int header(importer *im, uint64_t line, char **f, size_t n)
 		int k = dt_deputy_field_lookup(trim(f[i]));
 
 		im->col[i] = k;
-		if (k < 0 && !*f[i]) {
+		if (k < 0 && (strcmp(f[i], "序号") == 0 || strcasecmp(f[i], "no.") == 0)) {
+			/* the row numbers every printed roster starts with: not data */
+			im->col[i] = COL_SKIP;
+		} else if (k < 0 && !*f[i]) {
 			/* spreadsheets export trailing columns without a name: they must stay empty */
 			im->col[i] = COL_BLANK;
 		} else if (k < 0 && !im->o->ignore_unknown) {

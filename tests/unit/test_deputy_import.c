@@ -123,7 +123,7 @@ static void test_spreadsheet_leftovers(void **state)
 	fixture *f = *state;
 	dt_import_result r;
 
-	assert_int_equal(test_import(f, "\" 姓名 \",联系电话,,\n张三,13712340743,,\n李四,,,,,\n", 0, &r), DT_OK);
+	assert_int_equal(test_import(f, "序号,\" 姓名 \",联系电话,,\n1,张三,13712340743,,\n2,李四,,,,,\n", 0, &r), DT_OK);
 	assert_int_equal(r.inserted, 2);
 	assert_int_equal(test_import(f, "name,,\n王五,,x\n", 0, &r), DT_EDATA);
 	assert_non_null(strstr(f->diag, "roster.csv:2: column 3 has no name in the header, but holds 'x'"));
