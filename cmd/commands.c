@@ -9,6 +9,7 @@
 const rdlz_group rdlz_groups[] = {
 	{ "registry", "deputy registry" },
 	{ "contact", "cloud contact: personal QR codes" },
+	{ "cases", "cloud supervision: citizens' requests and micro-suggestions" },
 	{ "notify", "notifications: the outbox, reminders, notices" },
 	{ "records", "duty records and audit" },
 	{ "setup", "database and settings" },
@@ -137,6 +138,88 @@ static const rdlz_option notify_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option add_department_options[] = {
+	{ "code", 0, ARG_TEXT, "CODE", NULL, "short code, e.g. ZJJ" },
+	{ "name", 0, ARG_TEXT, "NAME", NULL, "the department's name" },
+	{ "email", 0, ARG_TEXT, "ADDRESS", NULL, "where its reminders go" },
+	{ "webhook", 0, ARG_TEXT, "NAME", NULL, "who is meant on the office's webhook" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+#define TEXT_OPTIONS                                                                             \
+	{ "text", 0, ARG_TEXT, "TEXT", NULL, "the text" },                                        \
+	{ "text-file", 0, ARG_FILE, "FILE", NULL, "the text from FILE, or - for standard input" }
+
+static const rdlz_option submit_options[] = {
+	{ "qr", 0, ARG_TEXT, "URL", NULL, "the deputy, by the URL of their scanned code (verified first)" },
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "the deputy, by code" },
+	TEXT_OPTIONS,
+	{ "citizen", 0, ARG_TEXT, "NAME", NULL, "the citizen's name (personal: masked)" },
+	{ "phone", 0, ARG_TEXT, "PHONE", NULL, "the citizen's phone (personal: masked)" },
+	{ "place", 0, ARG_TEXT, "TEXT", NULL, "where" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option suggestion_options[] = {
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "the deputy who files it" },
+	{ "title", 0, ARG_TEXT, "TEXT", NULL, "a one-line title" },
+	TEXT_OPTIONS,
+	{ "photo", 0, ARG_FILE, "FILE", NULL, "a JPEG, PNG, WebP or HEIC photo, at most 20 MB (repeatable)" },
+	{ "place", 0, ARG_TEXT, "TEXT", NULL, "where" },
+	{ "geo", 0, ARG_TEXT, "LAT,LNG", NULL, "where, as latitude and longitude" },
+	{ "channel", 0, ARG_CHOICE, "CHANNEL", "snap direct", "snap-and-send or the direct channel" },
+	{ "category", 0, ARG_TEXT, "CATEGORY", NULL, "routes it to its department (set-route)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option deputy_act_options[] = {
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "the deputy who acts (the case's own)" },
+	{ "note", 0, ARG_TEXT, "TEXT", NULL, "a remark for the timeline" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option assign_case_options[] = {
+	{ "department", 0, ARG_TEXT, "CODE", NULL, "the department (default: the case's, else its category's route)" },
+	{ "note", 0, ARG_TEXT, "TEXT", NULL, "a remark for the timeline" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option note_options[] = {
+	{ "note", 0, ARG_TEXT, "TEXT", NULL, "a remark for the timeline" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option answer_options[] = {
+	TEXT_OPTIONS,
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option list_cases_options[] = {
+	{ "kind", 0, ARG_CHOICE, "KIND", "request suggestion", "only requests or only suggestions" },
+	{ "state", 0, ARG_TEXT, "STATE", NULL, "only cases in this state" },
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "only this deputy's cases" },
+	{ "department", 0, ARG_TEXT, "CODE", NULL, "only this department's cases" },
+	{ "category", 0, ARG_TEXT, "CATEGORY", NULL, "only this category" },
+	{ "overdue", 0, ARG_NONE, NULL, NULL, "only cases past their state's due time" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option period_options[] = {
+	{ "from", 0, ARG_DATE, "DATE", NULL, "cases created on or after this day (YYYY-MM-DD)" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "cases created on or before this day (YYYY-MM-DD)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option export_photos_options[] = {
+	{ "public", 0, ARG_NONE, NULL, NULL, "strip EXIF (GPS, device, owner), XMP and comments" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option purge_options[] = {
+	{ "before", 0, ARG_DATE, "DATE", NULL, "from cases closed before this day" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 const rdlz_command rdlz_commands[] = {
 	/* registry */
 	{ "import-deputies", "registry", "FILE|-", "import a roster CSV, upserting deputies by code",
@@ -164,6 +247,45 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_list_qr },
 	{ "rotate-qr-key", "contact", "", "make a new signing key for codes issued from now on",
 	  CMD_DB, 0, 0, ARG_NONE, rotate_options, cmd_rotate_qr_key },
+	/* cases */
+	{ "submit-request", "cases", "", "a citizen's request to a deputy, by their code (码上提); prints its id",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, submit_options, cmd_submit_request },
+	{ "file-suggestion", "cases", "", "a deputy's micro-suggestion to a department; prints its id",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, suggestion_options, cmd_file_suggestion },
+	{ "take-request", "cases", "ID", "the deputy takes a citizen's request (码上交)",
+	  CMD_DB, 1, 1, ARG_NONE, deputy_act_options, cmd_take_request },
+	{ "assign-case", "cases", "ID", "send a case to a department",
+	  CMD_DB, 1, 1, ARG_NONE, assign_case_options, cmd_assign_case },
+	{ "accept-case", "cases", "ID", "the department accepts a suggestion",
+	  CMD_DB, 1, 1, ARG_NONE, note_options, cmd_accept_case },
+	{ "resolve-case", "cases", "ID", "a request is handled (码上办), with the result",
+	  CMD_DB, 1, 1, ARG_NONE, answer_options, cmd_resolve_case },
+	{ "answer-case", "cases", "ID", "the department's answer, or a request's feedback",
+	  CMD_DB, 1, 1, ARG_NONE, answer_options, cmd_answer_case },
+	{ "rate-case", "cases", "ID RATING", "the deputy rates the answer: satisfied, basic, dissatisfied",
+	  CMD_DB, 2, 2, ARG_NONE, deputy_act_options, cmd_rate_case },
+	{ "close-case", "cases", "ID", "close a rated suggestion or a fed-back request",
+	  CMD_DB, 1, 1, ARG_NONE, note_options, cmd_close_case },
+	{ "show-case", "cases", "ID", "one case and its timeline",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_NONE, no_options, cmd_show_case },
+	{ "list-cases", "cases", "", "list cases, by kind, state, deputy, department, category, overdue",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, list_cases_options, cmd_list_cases },
+	{ "case-stats", "cases", "", "counts, median time to answer, on-time and satisfaction rates",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, period_options, cmd_case_stats },
+	{ "export-photos", "cases", "ID DIR", "write a case's photos into DIR",
+	  CMD_DB | CMD_OUTPUT, 2, 2, ARG_NONE, export_photos_options, cmd_export_photos },
+	{ "add-department", "cases", "", "add or change a department",
+	  CMD_DB, 0, 0, ARG_NONE, add_department_options, cmd_add_department },
+	{ "import-departments", "cases", "FILE|-", "import departments from CSV (code,name,email,webhook)",
+	  CMD_DB, 1, 1, ARG_FILE, no_options, cmd_import_departments },
+	{ "list-departments", "cases", "", "list departments and their routes",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_list_departments },
+	{ "set-route", "cases", "CATEGORY DEPARTMENT", "send suggestions of a category to a department",
+	  CMD_DB, 2, 2, ARG_NONE, no_options, cmd_set_route },
+	{ "set-calendar", "cases", "FILE|-", "load holidays and swapped working days (date,type)",
+	  CMD_DB, 1, 1, ARG_FILE, no_options, cmd_set_calendar },
+	{ "purge-citizen-data", "cases", "", "erase citizens' names and phones from old closed cases",
+	  CMD_DB, 0, 0, ARG_NONE, purge_options, cmd_purge_citizen_data },
 	/* notify */
 	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },

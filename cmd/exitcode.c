@@ -21,6 +21,7 @@ static const struct {
 	{ DT_ENOMEM, EXIT_FAILED },
 	{ DT_EIO, EXIT_FAILED },
 	{ DT_EVERIFY, EXIT_FAILED },
+	{ DT_ESTATE, EXIT_FAILED },
 };
 
 static const struct {
@@ -28,7 +29,7 @@ static const struct {
 	const char *meaning;
 } exit_meaning[] = {
 	{ EXIT_OK, "done" },
-	{ EXIT_FAILED, "failed (not found, exists already, check or verification failed, I/O error)" },
+	{ EXIT_FAILED, "failed (not found, exists already, not allowed in its state, check or verification failed, I/O error)" },
 	{ EXIT_USAGE, "bad usage: unknown command or option, bad argument" },
 	{ EXIT_DATAERR, "bad input data: nothing was written" },
 	{ EXIT_TEMPFAIL, "busy or changed by someone else: try again later" },

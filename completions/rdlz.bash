@@ -12,7 +12,7 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -180,6 +180,243 @@ _rdlz()
 			COMPREPLY=()
 		fi
 		;;
+	submit-request)
+		case $prev in
+		--qr) return;;
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--text) return;;
+		--text-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--citizen) return;;
+		--phone) return;;
+		--place) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --qr --deputy --text --text-file --citizen --phone --place --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	file-suggestion)
+		case $prev in
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--title) return;;
+		--text) return;;
+		--text-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--photo) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--place) return;;
+		--geo) return;;
+		--channel) COMPREPLY=($(compgen -W 'snap direct' -- "$cur")); return;;
+		--category) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --deputy --title --text --text-file --photo --place --geo --channel --category --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	take-request)
+		case $prev in
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--note) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --deputy --note --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	assign-case)
+		case $prev in
+		--department) return;;
+		--note) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --department --note --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	accept-case)
+		case $prev in
+		--note) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --note --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	resolve-case)
+		case $prev in
+		--text) return;;
+		--text-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --text --text-file --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	answer-case)
+		case $prev in
+		--text) return;;
+		--text-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --text --text-file --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	rate-case)
+		case $prev in
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--note) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --deputy --note --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	close-case)
+		case $prev in
+		--note) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --note --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	show-case)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	list-cases)
+		case $prev in
+		--kind) COMPREPLY=($(compgen -W 'request suggestion' -- "$cur")); return;;
+		--state) return;;
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--department) return;;
+		--category) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --kind --state --deputy --department --category --overdue --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	case-stats)
+		case $prev in
+		--from) return;;
+		--to) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --from --to --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	export-photos)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --public --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	add-department)
+		case $prev in
+		--code) return;;
+		--name) return;;
+		--email) return;;
+		--webhook) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --code --name --email --webhook --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	import-departments)
+		case $prev in
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	list-departments)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	set-route)
+		case $prev in
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	set-calendar)
+		case $prev in
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	purge-citizen-data)
+		case $prev in
+		--before) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --before --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
 	send-reminders)
 		case $prev in
 		--limit) return;;
@@ -326,7 +563,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	show-config)
@@ -337,7 +574,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	help)
@@ -346,7 +583,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

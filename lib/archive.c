@@ -10,6 +10,11 @@ static const struct {
 	const char *name;
 	const char *unit;
 } kinds[] = {
+	/* cases */
+	{ "suggestion_filed", "item" },  /* a micro-suggestion sent to a department */
+	{ "request_taken", "item" },     /* a citizen's request taken by its deputy */
+	{ "request_resolved", "item" },  /* a citizen's request handled */
+	{ "case_rated", "item" },        /* the deputy rated a department's answer */
 	/* each module adds its kinds above this sentinel */
 	{ NULL, NULL },
 };
@@ -76,4 +81,36 @@ int dt_archive_list(dt_ctx *ctx, const char *code, int64_t from, int64_t to, dt_
 	else if (rc > 0)
 		return dt__sqlerr(ctx, rc, "reading the archive");
 	return dt__writer_status(ctx, rc);
+}
+
+static const char *unit_of(const char *kind)
+{
+	for (size_t i = 0; i < dt_archive_kind_count(); i++)
+		if (strcmp(kinds[i].name, kind) == 0)
+			return kinds[i].unit;
+	return NULL;
+}
+
+int dt__archive_add(dt_ctx *ctx, int64_t deputy_id, const char *kind, int64_t at, double quantity, const char *ref)
+{
+	const char *unit = unit_of(kind);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!unit)
+		return dt__error(ctx, DT_ERROR, "internal error: duty record kind '%s' is not declared", kind);
+	rc = dt__prepare(ctx, &st,
+	                 "INSERT INTO duty_record(deputy_id, kind, occurred_at, quantity, unit, ref)"
+	                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kind, ref, deputy_id) DO NOTHING");
+	if (rc != DT_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, deputy_id);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, at);
+	sqlite3_bind_double(st, 4, quantity);
+	sqlite3_bind_text(st, 5, unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? DT_OK : dt__sqlerr(ctx, rc, "recording a duty record");
 }

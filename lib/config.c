@@ -22,6 +22,16 @@ typedef struct {
 } config_key;
 
 static const config_key keys[] = {
+	{ "case.accept_working_days", KEY_INT, "2", 0, 365,
+	  "working days a department has to accept a suggestion", NULL },
+	{ "case.answer_working_days", KEY_INT, "15", 0, 365,
+	  "working days a department has to answer an accepted suggestion", NULL },
+	{ "case.max_rounds", KEY_INT, "3", 1, 20,
+	  "rounds a suggestion may have in all; a dissatisfied rating starts another while fewer were had", NULL },
+	{ "case.notify_citizens", KEY_CHOICE, "off", 0, 0,
+	  "on: tell a citizen who left a phone when their request is resolved (by the webhook: an SMS gateway)",
+	  "off on" },
+	{ "case.request_take_hours", KEY_INT, "24", 1, 8760, "hours a deputy has to take a citizen's request", NULL },
 	{ "db.busy_timeout_ms", KEY_INT, "5000", 0, 600000,
 	  "how long a command waits for another writer before giving up (exit 75)", NULL },
 	{ "deputy.code_prefix", KEY_PREFIX, "RZ", 0, 0, "letters before the number of a deputy code", NULL },
@@ -80,7 +90,7 @@ static const config_key *find_key(const char *name)
 
 static int unknown_key(dt_ctx *ctx, const char *name)
 {
-	char list[512] = "";
+	char list[900] = "";
 	size_t used = 0;
 
 	for (size_t i = 0; i < N_KEYS && used < sizeof(list); i++)

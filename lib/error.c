@@ -20,6 +20,7 @@ static const char *const status_text[] = {
 	"out of memory",                   /* DT_ENOMEM */
 	"input/output error",              /* DT_EIO */
 	"verification failed",             /* DT_EVERIFY */
+	"not allowed in this state",       /* DT_ESTATE */
 };
 
 const char *dt_strerror(int status)

@@ -71,6 +71,13 @@ const char *dt__shown(const char *value, char *buf, size_t size);
  * DT_ENOTFOUND with a message for an unknown code. */
 int dt__deputy_lookup(dt_ctx *ctx, const char *code, int64_t *id, int *retired);
 
+/* The row id of an active department. */
+int dt__department_lookup(dt_ctx *ctx, const char *code, int64_t *id);
+
+/* Append a duty record of deputy_id (inside the caller's transaction). */
+int dt__archive_add(dt_ctx *ctx, int64_t deputy_id, const char *kind, int64_t at, double quantity,
+                    const char *ref);
+
 /* Config values for the library's own use: the default when unset. */
 int dt__config_int(dt_ctx *ctx, const char *key, int64_t *out);
 int dt__config_text(dt_ctx *ctx, const char *key, char **out);

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cases_internal.h"
 #include "outbox_internal.h"
 
 static const dt_column notice_columns[] = {
@@ -149,6 +150,7 @@ typedef struct {
 } producer;
 
 static const producer producers[] = {
+	{ "cases", dt__case_reminders },
 	{ NULL, NULL },
 };
 

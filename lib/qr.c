@@ -320,11 +320,11 @@ static int check_tag(dt_ctx *ctx, const char *text, const char *code, const char
 	return DT_OK;
 }
 
-int dt_qr_verify(dt_ctx *ctx, const char *text, dt_writer *w)
+/* The code of a genuine, signed URL (whitespace a scanner adds cut off);
+ * kid receives the key id. */
+static int check_url(dt_ctx *ctx, const char *text, char code[40], char kid[16])
 {
-	char code[40], kid[16], tag[TAG_CHARS + 1], *base;
-	sqlite3_stmt *st;
-	dt_value v[8] = { { 0 } };
+	char tag[TAG_CHARS + 1], trimmed[513], *base;
 	size_t len = strlen(text);
 	int rc;
 
@@ -333,21 +333,43 @@ int dt_qr_verify(dt_ctx *ctx, const char *text, dt_writer *w)
 		len--;
 	if (len > 512)
 		return refuse(ctx, text, "too long");
-	{
-		char trimmed[513];
+	memcpy(trimmed, text, len);
+	trimmed[len] = '\0';
+	rc = base_url(ctx, &base);
+	if (rc != DT_OK)
+		return rc;
+	rc = parse_url(ctx, trimmed, base, code, kid, tag);
+	free(base);
+	if (rc == DT_OK)
+		rc = check_tag(ctx, trimmed, code, kid, tag);
+	return rc;
+}
 
-		memcpy(trimmed, text, len);
-		trimmed[len] = '\0';
-		rc = base_url(ctx, &base);
-		if (rc != DT_OK)
-			return rc;
-		rc = parse_url(ctx, trimmed, base, code, kid, tag);
-		free(base);
-		if (rc == DT_OK)
-			rc = check_tag(ctx, trimmed, code, kid, tag);
-		if (rc != DT_OK)
-			return rc;
-	}
+int dt_qr_deputy(dt_ctx *ctx, const char *url, char **code)
+{
+	char c[40], kid[16];
+	int64_t id;
+	int retired = 0, rc = check_url(ctx, url, c, kid);
+
+	*code = NULL;
+	if (rc == DT_OK && dt__deputy_lookup(ctx, c, &id, &retired) != DT_OK)
+		rc = dt__error(ctx, DT_EVERIFY, "the code is signed, but no deputy %s exists", c);
+	if (rc == DT_OK && retired)
+		rc = dt__error(ctx, DT_EVERIFY, "deputy %s is no longer serving", c);
+	if (rc == DT_OK && !(*code = strdup(c)))
+		rc = dt__error(ctx, DT_ENOMEM, "out of memory");
+	return rc;
+}
+
+int dt_qr_verify(dt_ctx *ctx, const char *text, dt_writer *w)
+{
+	char code[40], kid[16];
+	sqlite3_stmt *st;
+	dt_value v[8] = { { 0 } };
+	int rc = check_url(ctx, text, code, kid);
+
+	if (rc != DT_OK)
+		return rc;
 	rc = dt__prepare(ctx, &st,
 	                 "SELECT code, name, post, delegation, grid, station, phone, status FROM deputy WHERE code = ?1");
 	if (rc != DT_OK)

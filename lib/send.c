@@ -381,7 +381,22 @@ static int sink_buf(void *ud, const char *data, size_t n)
 	return buf_add(ud, data, n) != DT_OK;
 }
 
-static int webhook_json(const dt_sender *s, const dt_outbox_msg *m, buf *b)
+/* The phone of citizen:<case id>, or NULL when it was purged. */
+static char *citizen_phone(dt_ctx *ctx, const char *address)
+{
+	sqlite3_stmt *st;
+	char *phone = NULL;
+
+	if (dt__prepare(ctx, &st, "SELECT citizen_phone FROM cases WHERE id = ?1") != DT_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, strtoll(address + 8, NULL, 10));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		phone = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return phone;
+}
+
+static int webhook_json(const dt_sender *s, const dt_outbox_msg *m, const char *to, buf *b)
 {
 	static const dt_column generic[] = {
 		{ "key", DT_COL_TEXT, 0 },     { "to", DT_COL_TEXT, 0 },   { "name", DT_COL_TEXT, 0 },
@@ -397,7 +412,7 @@ static int webhook_json(const dt_sender *s, const dt_outbox_msg *m, buf *b)
 		return DT_ENOMEM;
 	if (is_generic) {
 		v[0].text = m->key;
-		v[1].text = m->address;
+		v[1].text = to;
 		v[2].text = m->name;
 		v[2].is_null = !m->name;
 		v[3].text = m->subject;
@@ -511,7 +526,7 @@ static dt_send_outcome send_webhook(dt_ctx *ctx, dt_sender *s, const dt_outbox_m
 	buf body = { 0 }, reply = { 0 };
 	int64_t count = 0, oldest = 0;
 	long code = 0, errcode;
-	char *url;
+	char *url, *phone = NULL;
 	CURLcode rc;
 	CURL *c;
 
@@ -525,8 +540,16 @@ static dt_send_outcome send_webhook(dt_ctx *ctx, dt_sender *s, const dt_outbox_m
 		snprintf(detail, size, "rate limit: %" PRId64 " posts in the last minute", count);
 		return DT_SEND_DEFER;
 	}
-	if (webhook_json(s, m, &body) != DT_OK || !(c = k->easy_init())) {
+	if (!strncmp(m->address, "citizen:", 8)) {
+		phone = citizen_phone(ctx, m->address);
+		if (!phone) {
+			snprintf(detail, size, "the citizen's phone was erased");
+			return DT_SEND_FAILED;
+		}
+	}
+	if (webhook_json(s, m, phone ? phone : m->address, &body) != DT_OK || !(c = k->easy_init())) {
 		free(body.data);
+		free(phone);
 		snprintf(detail, size, "out of memory");
 		return failure(ctx, s, m, 0, next);
 	}
@@ -550,6 +573,7 @@ static dt_send_outcome send_webhook(dt_ctx *ctx, dt_sender *s, const dt_outbox_m
 	sodium_memzero(auth, sizeof(auth));
 	free(url);
 	free(body.data);
+	free(phone);
 	errcode = robot_errcode(reply.data);
 	if (rc != CURLE_OK) {
 		snprintf(detail, size, "%s%s%s", k->easy_strerror(rc), *errbuf ? ": " : "", errbuf);

@@ -51,7 +51,8 @@ typedef enum {
 	DT_ECONFLICT = -9, /* the object changed under us; try again */
 	DT_ENOMEM = -10,   /* out of memory */
 	DT_EIO = -11,      /* reading or writing a file failed */
-	DT_EVERIFY = -12   /* a signature or code did not verify */
+	DT_EVERIFY = -12,  /* a signature or code did not verify */
+	DT_ESTATE = -13    /* not allowed in the object's current state */
 } dt_status;
 
 /* The context: one open database, its settings, the actor and the clock. */

@@ -16,5 +16,6 @@
 #include "dutytrack/maint.h"
 #include "dutytrack/qr.h"
 #include "dutytrack/outbox.h"
+#include "dutytrack/cases.h"
 
 #endif

@@ -68,6 +68,10 @@ DT_EXTERN int dt_qr_draw(dt_ctx *ctx, const char *code, const dt_qr_options *opt
  * deputy, no longer serving). */
 DT_EXTERN int dt_qr_verify(dt_ctx *ctx, const char *text, dt_writer *w);
 
+/* The code of the serving deputy a scanned URL names, if it is genuine, into
+ * *code (free()); DT_EVERIFY with the reason otherwise. */
+DT_EXTERN int dt_qr_deputy(dt_ctx *ctx, const char *url, char **code);
+
 /* Make a new signing key; with revoke_old, codes signed with earlier keys
  * stop verifying. *key_id (may be NULL) receives the new id (free()). */
 DT_EXTERN int dt_qr_rotate_key(dt_ctx *ctx, int revoke_old, char **key_id);

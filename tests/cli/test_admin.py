@@ -106,7 +106,8 @@ class ConfigTest(RdlzTestCase):
         r = self.run_rdlz("set-config", "time.zone", "Nowhere/Land", expect=2)
         self.assertIn("not a known time zone", r.err)
         r = self.run_rdlz("set-config", "colour", "blue", expect=2)
-        self.assertIn("known: db.busy_timeout_ms", r.err)
+        self.assertIn("known: case.accept_working_days", r.err)
+        self.assertIn("time.zone", r.err)
         self.ok("add-deputy", "--name", "张三")
         d = self.ok("show-deputy", "RZ0001", "--format", "json").json()
         self.assertEqual(d["joined_at"], "2026-11-28T01:00:00Z")
@@ -229,7 +230,7 @@ class CompletionTest(RdlzTestCase):
     def test_commands_options_and_codes(self):
         self.init()
         self.ok("import-deputies", "-", stdin="name\n甲\n乙\n")
-        self.assertEqual(self.complete("rdlz", "list-dep"), ["list-deputies"])
+        self.assertEqual(self.complete("rdlz", "list-depu"), ["list-deputies"])
         self.assertIn("--delegation", self.complete("rdlz", "list-deputies", "--"))
         self.assertEqual(self.complete("rdlz", "list-deputies", "--format", "j"), ["json", "jsonl"])
         self.assertEqual(self.complete("rdlz", "show-deputy", "RZ"), ["RZ0001", "RZ0002"])

@@ -327,6 +327,24 @@ class WebhookTest(RdlzTestCase):
         self.assertEqual((body["to"], body["name"], body["subject"], body["body"]),
                          ("RZ0001", "张三", SUBJECT, "请按时参加会议"))
 
+    def test_citizen_sms_looked_up_when_sent_and_gone_after_purge(self):
+        self.ok("set-config", "case.notify_citizens", "on")
+        ids = []
+        for _ in range(2):
+            cid = self.ok("submit-request", "--deputy", "RZ0001", "--text", "y", "--phone", "13900001111").out.strip()
+            self.ok("take-request", cid, "--deputy", "RZ0001")
+            self.ok("resolve-case", cid, "--text", "done")
+            ids.append(cid)
+        for step in (["answer-case", ids[1], "--text", "f"], ["close-case", ids[1]],
+                     ["purge-citizen-data", "--before", "2026-12-01"]):
+            self.ok(*step)
+        with HookServer(self.port) as hook:
+            rows = self.send(1)
+        to = {p["body"]["key"]: p["body"]["to"] for p in hook.posts if p["body"]["key"].startswith("case-citizen")}
+        self.assertEqual(to, {f"case-citizen-resolved:{ids[0]}": "13900001111"})
+        failed = [r for r in rows if r["outcome"] == "failed"]
+        self.assertEqual([r["key"] for r in failed], [f"case-citizen-resolved:{ids[1]}"])
+
     def test_wecom_form_and_key_from_environment(self):
         self.ok("set-config", "webhook.kind", "wecom")
         self.queue("RZ0001")
