@@ -104,17 +104,14 @@ int cmd_add_department(rdlz_run *run)
 int cmd_import_departments(rdlz_run *run)
 {
 	const char *path = run->argv[0];
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	uint64_t n = 0;
-	int rc;
+	FILE *in;
+	int rc, code = rdlz_open_input(path, &in);
 
-	if (!in) {
-		fprintf(stderr, "rdlz: cannot open '%s': %s\n", path, strerror(errno));
-		return errno == ENOENT ? EXIT_USAGE : EXIT_FAILED;
-	}
+	if (code != EXIT_OK)
+		return code;
 	rc = dt_department_import(run->ctx, in, path, &n);
-	if (in != stdin)
-		fclose(in);
+	rdlz_close_input(in);
 	if (rc != DT_OK)
 		return rdlz_fail(run, rc);
 	fprintf(run->out, "%" PRIu64 "\n", n);
@@ -312,28 +309,14 @@ int cmd_list_cases(rdlz_run *run)
 	return rdlz_finish(run, w, dt_case_list(run->ctx, &f, w));
 }
 
-/* A --from/--to day as unix seconds; --to includes its whole day. */
-static int day_bound(rdlz_run *run, const char *name, int end, int64_t *out)
-{
-	const char *v = rdlz_opt(run, name);
-	int64_t t;
-
-	if (!v)
-		return EXIT_OK;
-	if (dt_date_parse(run->ctx, v, &t) != DT_OK)
-		return rdlz_usage_error(run->cmd, "option '--%s': %s", name, dt_errmsg(run->ctx));
-	*out = end ? t + 86400 : t;
-	return EXIT_OK;
-}
-
 int cmd_case_stats(rdlz_run *run)
 {
 	int64_t from = INT64_MIN, to = INT64_MAX;
 	dt_writer *w;
-	int code = day_bound(run, "from", 0, &from);
+	int code = rdlz_opt_day(run, "from", 0, &from);
 
 	if (code == EXIT_OK)
-		code = day_bound(run, "to", 1, &to);
+		code = rdlz_opt_day(run, "to", 1, &to);
 	if (code == EXIT_OK)
 		code = rdlz_writer(run, 0, &w);
 	if (code != EXIT_OK)
@@ -344,17 +327,14 @@ int cmd_case_stats(rdlz_run *run)
 int cmd_set_calendar(rdlz_run *run)
 {
 	const char *path = run->argv[0];
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	uint64_t n = 0;
-	int rc;
+	FILE *in;
+	int rc, code = rdlz_open_input(path, &in);
 
-	if (!in) {
-		fprintf(stderr, "rdlz: cannot open '%s': %s\n", path, strerror(errno));
-		return errno == ENOENT ? EXIT_USAGE : EXIT_FAILED;
-	}
+	if (code != EXIT_OK)
+		return code;
 	rc = dt_calendar_load(run->ctx, in, path, &n);
-	if (in != stdin)
-		fclose(in);
+	rdlz_close_input(in);
 	if (rc != DT_OK)
 		return rdlz_fail(run, rc);
 	fprintf(run->out, "%" PRIu64 "\n", n);

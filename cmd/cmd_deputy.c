@@ -18,7 +18,7 @@ int cmd_import_deputies(rdlz_run *run)
 	dt_import_result res = { 0 };
 	dt_value v[5] = { { 0 } };
 	const char *path = run->argv[0];
-	FILE *in = stdin;
+	FILE *in;
 	dt_writer *w;
 	int rc, code;
 
@@ -26,22 +26,16 @@ int cmd_import_deputies(rdlz_run *run)
 	o.encoding = rdlz_opt(run, "encoding");
 	o.ignore_unknown = rdlz_has(run, "ignore-unknown");
 	o.dry_run = rdlz_has(run, "dry-run");
-	if (strcmp(path, "-") != 0) {
-		in = fopen(path, "rb");
-		if (!in) {
-			fprintf(stderr, "rdlz: cannot open '%s': %s\n", path, strerror(errno));
-			return errno == ENOENT ? EXIT_USAGE : EXIT_FAILED;
-		}
-	}
+	code = rdlz_open_input(path, &in);
+	if (code != EXIT_OK)
+		return code;
 	code = rdlz_writer(run, DT_WRITE_RECORD, &w);
 	if (code != EXIT_OK) {
-		if (in != stdin)
-			fclose(in);
+		rdlz_close_input(in);
 		return code;
 	}
 	rc = dt_deputy_import(run->ctx, in, &o, &res);
-	if (in != stdin)
-		fclose(in);
+	rdlz_close_input(in);
 	if (rc != DT_OK)
 		return rdlz_finish(run, w, rc);
 	v[0].i = (int64_t)res.rows;
@@ -170,28 +164,14 @@ int cmd_retire_deputy(rdlz_run *run)
 	return rdlz_finish(run, NULL, dt_deputy_retire(run->ctx, run->argv[0]));
 }
 
-/* A --from/--to day as unix seconds; --to includes its whole day. */
-static int day_option(rdlz_run *run, const char *name, int end, int64_t *out)
-{
-	const char *v = rdlz_opt(run, name);
-	int64_t t;
-
-	if (!v)
-		return EXIT_OK;
-	if (dt_date_parse(run->ctx, v, &t) != DT_OK)
-		return rdlz_usage_error(run->cmd, "option '--%s': %s", name, dt_errmsg(run->ctx));
-	*out = end ? t + 86400 : t;
-	return EXIT_OK;
-}
-
 int cmd_archive(rdlz_run *run)
 {
 	int64_t from = INT64_MIN, to = INT64_MAX;
 	dt_writer *w;
-	int code = day_option(run, "from", 0, &from);
+	int code = rdlz_opt_day(run, "from", 0, &from);
 
 	if (code == EXIT_OK)
-		code = day_option(run, "to", 1, &to);
+		code = rdlz_opt_day(run, "to", 1, &to);
 	if (code == EXIT_OK)
 		code = rdlz_writer(run, 0, &w);
 	if (code != EXIT_OK)

@@ -261,3 +261,31 @@ int rdlz_opt_int(rdlz_run *run, const char *name, long min, long max, long *out)
 	*out = n;
 	return EXIT_OK;
 }
+
+int rdlz_opt_day(rdlz_run *run, const char *name, int end, int64_t *out)
+{
+	const char *v = rdlz_opt(run, name);
+	int64_t t;
+
+	if (!v)
+		return EXIT_OK;
+	if (dt_date_parse(run->ctx, v, &t) != DT_OK)
+		return rdlz_usage_error(run->cmd, "option '--%s': %s", name, dt_errmsg(run->ctx));
+	*out = end ? t + 86400 : t;
+	return EXIT_OK;
+}
+
+int rdlz_open_input(const char *path, FILE **in)
+{
+	*in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (*in)
+		return EXIT_OK;
+	fprintf(stderr, "rdlz: cannot open '%s': %s\n", path, strerror(errno));
+	return errno == ENOENT ? EXIT_USAGE : EXIT_FAILED;
+}
+
+void rdlz_close_input(FILE *in)
+{
+	if (in && in != stdin)
+		fclose(in);
+}

@@ -127,6 +127,15 @@ int rdlz_finish(rdlz_run *run, dt_writer *w, int rc);
 /* Read an integer option; prints the usage error. */
 int rdlz_opt_int(rdlz_run *run, const char *name, long min, long max, long *out);
 
+/* A --from/--to style day option as unix seconds; with end set, the end of
+ * that day (so --to includes it). Prints the usage error. */
+int rdlz_opt_day(rdlz_run *run, const char *name, int end, int64_t *out);
+
+/* Open FILE, or standard input for "-", printing why not (exit 2 when it
+ * does not exist); rdlz_close_input leaves standard input open. */
+int rdlz_open_input(const char *path, FILE **in);
+void rdlz_close_input(FILE *in);
+
 /* Help */
 void rdlz_help_all(FILE *out);
 void rdlz_help_command(const rdlz_command *cmd, FILE *out);

@@ -20,16 +20,17 @@ static const dt_column case_columns[] = {
 	/* the record of show-case only */
 	{ "channel", DT_COL_TEXT, 0 },    { "text", DT_COL_TEXT, 0 },       { "place", DT_COL_TEXT, 0 },
 	{ "round", DT_COL_INT, 0 },       { "rating", DT_COL_TEXT, 0 },     { "answer", DT_COL_TEXT, 0 },
-	{ "tracking", DT_COL_TEXT, 0 },   { "photos", DT_COL_INT, 0 },
+	{ "tracking", DT_COL_TEXT, 0 },   { "photos", DT_COL_INT, 0 },      { "lat", DT_COL_REAL, 0 },
+	{ "lng", DT_COL_REAL, 0 },
 };
 #define LIST_COLS 12
-#define SHOW_COLS 20
+#define SHOW_COLS 22
 
 #define CASE_SELECT                                                                                         \
 	"SELECT c.id, c.kind, c.state, d.code, p.code, c.category, c.title, c.citizen_name, c.citizen_phone," \
 	" c.created_at, c.due_at, (c.due_at IS NOT NULL AND c.due_at < ?1 AND " OPEN_STATE "),"              \
 	" c.channel, c.text, c.place, c.round, c.rating, c.answer, c.tracking,"                              \
-	" (SELECT count(*) FROM case_photo cp WHERE cp.case_id = c.id)"                                       \
+	" (SELECT count(*) FROM case_photo cp WHERE cp.case_id = c.id), c.lat, c.lng"                         \
 	" FROM cases c JOIN deputy d ON d.id = c.deputy_id LEFT JOIN department p ON p.id = c.department_id"
 
 static int write_case(dt_ctx *ctx, sqlite3_stmt *st, dt_writer *w, int ncols)
@@ -41,6 +42,8 @@ static int write_case(dt_ctx *ctx, sqlite3_stmt *st, dt_writer *w, int ncols)
 		v[i].is_null = sqlite3_column_type(st, i) == SQLITE_NULL;
 		if (case_columns[i].type == DT_COL_TEXT)
 			v[i].text = (const char *)sqlite3_column_text(st, i);
+		else if (case_columns[i].type == DT_COL_REAL)
+			v[i].r = sqlite3_column_double(st, i);
 		else
 			v[i].i = sqlite3_column_int64(st, i);
 	}
@@ -312,7 +315,8 @@ int dt__case_reminders(dt_ctx *ctx, uint64_t *queued)
 {
 	sqlite3_stmt *st;
 	int rc = dt__prepare(ctx, &st,
-	                     "SELECT c.id, c.kind, c.state, d.code, p.code, p.email, p.name, coalesce(c.title, c.text), c.round"
+	                     "SELECT c.id, c.kind, c.state, d.code, p.code, p.email, p.name, coalesce(c.title, c.text), c.round,"
+	                     " p.webhook"
 	                     " FROM cases c JOIN deputy d ON d.id = c.deputy_id LEFT JOIN department p"
 	                     " ON p.id = c.department_id WHERE c.due_at < ?1 AND c.state IN ('submitted', 'assigned',"
 	                     " 'accepted') ORDER BY c.id");
@@ -339,13 +343,15 @@ int dt__case_reminders(dt_ctx *ctx, uint64_t *queued)
 			rc = dt_outbox_queue_deputy(ctx, (const char *)sqlite3_column_text(st, 3), key, subject, title, &q);
 			if (rc == DT_EDATA)
 				rc = DT_OK; /* nobody to remind: the case shows in list-cases --overdue */
-		} else if (sqlite3_column_text(st, 5)) {
+		} else if (sqlite3_column_text(st, 5) || sqlite3_column_text(st, 9)) {
+			/* the department by e-mail, else by its name on the office's webhook */
 			dt_message m = DT_MESSAGE_INIT;
+			int mail = sqlite3_column_text(st, 5) != NULL;
 
 			snprintf(subject, sizeof(subject), "微建议 %" PRId64 " 办理已超期", id);
 			m.key = key;
-			m.channel = "email";
-			m.address = (const char *)sqlite3_column_text(st, 5);
+			m.channel = mail ? "email" : "webhook";
+			m.address = (const char *)sqlite3_column_text(st, mail ? 5 : 9);
 			m.name = (const char *)sqlite3_column_text(st, 6);
 			m.subject = subject;
 			m.body = title;

@@ -42,7 +42,7 @@ class CasesTest(RdlzTestCase):
         self.init()
         self.ok("import-deputies", "-", stdin=ROSTER)
         self.ok("add-department", "--code", "ZJJ", "--name", "住建局", "--email", "zjj@example.cn")
-        self.ok("add-department", "--code", "SWJ", "--name", "水务局")
+        self.ok("add-department", "--code", "SWJ", "--name", "水务局", "--webhook", "水务局值班")
         self.ok("set-route", "道路", "ZJJ")
 
     def case(self, cid):
@@ -181,6 +181,14 @@ class CasesTest(RdlzTestCase):
         keys = {m["key"] for m in self.ok("list-outbox", "--format", "json").json()}
         self.assertIn(f"case-overdue-submitted:{rid}", keys)
         self.assertIn(f"case-overdue-assigned:{sid}", keys)
+        # a department without e-mail is reminded by its name on the webhook
+        self.ok("set-route", "供水", "SWJ")
+        wid = self.ok("file-suggestion", "--deputy", "RZ0002", "--title", "t", "--text", "x",
+                      "--category", "供水").out.strip()
+        self.run_rdlz("queue-reminders", env={"RDLZ_NOW": "2026-11-20T10:00:00+08:00"}, expect=0)
+        msgs = {m["key"]: m for m in self.ok("list-outbox", "--format", "json").json()}
+        m = msgs[f"case-overdue-assigned:{wid}"]
+        self.assertEqual((m["channel"], m["address"]), ("webhook", "水务局值班"))
         self.write("bad.csv", "date,type\n2026-02-30,holiday\n")
         r = self.run_rdlz("set-calendar", os.path.join(self.dir, "bad.csv"), expect=65)
         self.assertIn("bad.csv:2: column 'date'", r.err)
@@ -202,6 +210,9 @@ class CasesTest(RdlzTestCase):
         cid = self.ok("file-suggestion", "--deputy", "RZ0002", "--title", "t", "--text", "x", "--photo", jpg,
                       "--photo", png, "--photo", jpg).out.strip()
         self.assertEqual(self.case(cid)["channel"], "snap")
+        gid = self.ok("file-suggestion", "--deputy", "RZ0002", "--title", "t", "--text", "x", "--geo",
+                      "35.4164,119.5269").out.strip()
+        self.assertEqual((self.case(gid)["lat"], self.case(gid)["lng"]), (35.4164, 119.5269))
         self.assertEqual(self.case(cid)["photos"], 2)
         staff = os.path.join(self.dir, "staff")
         public = os.path.join(self.dir, "public")
