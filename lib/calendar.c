@@ -27,8 +27,9 @@ static int clear_year(cal_import *im, const char *day)
 	for (int i = 0; i < im->nyears; i++)
 		if (im->years[i] == year)
 			return DT_OK;
-	if (im->nyears < 16)
-		im->years[im->nyears++] = year;
+	if (im->nyears == 16)
+		return dt__error(im->ctx, DT_EDATA, "%s: a calendar file may hold at most 16 years", im->name);
+	im->years[im->nyears++] = year;
 	rc = dt__prepare(im->ctx, &st, "DELETE FROM calendar_day WHERE day >= ?1 || '-01-01' AND day <= ?1 || '-12-31'");
 	if (rc != DT_OK)
 		return rc;
@@ -87,7 +88,7 @@ static int cal_row(void *ud, uint64_t line, char **f, size_t n)
 		return DT_OK;
 	}
 	if (clear_year(im, f[im->col_date]) != DT_OK)
-		return DT_ERROR;
+		return DT_EDATA;
 	sqlite3_bind_text(im->put, 1, f[im->col_date], -1, SQLITE_STATIC);
 	sqlite3_bind_int(im->put, 2, working);
 	if (sqlite3_step(im->put) != SQLITE_DONE) {

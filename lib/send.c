@@ -593,7 +593,8 @@ dt_send_outcome dt__sender_send(dt_ctx *ctx, dt_sender *s, const dt_outbox_msg *
                                 int64_t *next)
 {
 	/* checked when queued; checked again, in case the row was changed since */
-	if (strpbrk(m->subject, "\r\n") || strpbrk(m->address, "\r\n <>") || (m->name && strpbrk(m->name, "\r\n"))) {
+	if (strpbrk(m->subject, "\r\n") || strpbrk(m->address, "\r\n") || (m->name && strpbrk(m->name, "\r\n")) ||
+	    (!strcmp(m->channel, "email") && strpbrk(m->address, " <>"))) {
 		snprintf(detail, size, "refused: a line break in a header value");
 		return DT_SEND_FAILED;
 	}
