@@ -106,11 +106,7 @@ int dt__audit_reveal(dt_ctx *ctx, const dt_writer *w, const char *what)
 		return rc;
 	rc = dt__audit(ctx, "unmasked export of personal data: %s, %" PRIu64 " rows", what,
 	               dt_writer_rows(w));
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)

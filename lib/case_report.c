@@ -222,11 +222,7 @@ int dt_case_purge_citizen_data(dt_ctx *ctx, int64_t before, uint64_t *count)
 		*count = (uint64_t)sqlite3_changes(ctx->db);
 	if (rc == DT_OK)
 		rc = dt__audit(ctx, "citizens' data erased from %d closed cases", sqlite3_changes(ctx->db));
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 /* The new request's notice to its deputy. */

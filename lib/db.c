@@ -58,6 +58,15 @@ void dt__rollback(dt_ctx *ctx)
 	ctx->in_tx = 0;
 }
 
+int dt__end(dt_ctx *ctx, int rc)
+{
+	if (rc != DT_OK) {
+		dt__rollback(ctx);
+		return rc;
+	}
+	return dt__commit(ctx);
+}
+
 int dt__bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 {
 	if (!s || !*s)

@@ -62,11 +62,7 @@ int dt_department_add(dt_ctx *ctx, const dt_department *d)
 	rc = upsert(ctx, d);
 	if (rc == DT_OK)
 		rc = dt__audit(ctx, "department %s saved", d->code);
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 typedef struct {
@@ -234,9 +230,5 @@ int dt_route_set(dt_ctx *ctx, const char *category, const char *department)
 	}
 	if (rc == DT_OK)
 		rc = dt__audit(ctx, "route %s -> %s", category, department);
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }

@@ -440,11 +440,7 @@ int dt_deputy_set(dt_ctx *ctx, const char *code, const dt_deputy_fields *in)
 	/* values are not logged: phones and e-mails are personal data */
 	if (rc == DT_OK)
 		rc = dt__audit(ctx, "changed deputy %s: %s", code, *changed ? changed : "nothing");
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 int dt_deputy_retire(dt_ctx *ctx, const char *code)
@@ -470,11 +466,7 @@ int dt_deputy_retire(dt_ctx *ctx, const char *code)
 	}
 	if (rc == DT_OK)
 		rc = dt__audit(ctx, "retired deputy %s", code);
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 static const dt_column deputy_columns[] = {

@@ -43,6 +43,10 @@ int dt__begin(dt_ctx *ctx);
 int dt__commit(dt_ctx *ctx);
 void dt__rollback(dt_ctx *ctx);
 
+/* End the transaction by rc: commit when DT_OK, else roll back and
+ * return rc unchanged. */
+int dt__end(dt_ctx *ctx, int rc);
+
 /* Prepare sql, setting the message on failure. */
 int dt__prepare(dt_ctx *ctx, sqlite3_stmt **st, const char *sql);
 

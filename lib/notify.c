@@ -131,11 +131,7 @@ int dt_notify(dt_ctx *ctx, const dt_notice *n, dt_writer *w)
 		rc = notify_target(ctx, n, n->targets[i], w);
 	if (rc == DT_OK)
 		rc = dt__writer_status(ctx, dt_writer_end(w));
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 /*

@@ -62,11 +62,7 @@ int dt_outbox_queue(dt_ctx *ctx, const dt_message *m, int *queued)
 	}
 	if (!own_tx)
 		return rc;
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 int dt__outbox_deputy_message(dt_ctx *ctx, const char *code, dt_message *m, char **email, char **name)
@@ -228,11 +224,7 @@ static int change_state(dt_ctx *ctx, const char *key, const char *to, const char
 	}
 	if (rc == DT_OK)
 		rc = dt__audit(ctx, "message %s %s", key, what);
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 int dt_outbox_retry(dt_ctx *ctx, const char *key)
@@ -298,11 +290,7 @@ static int claim_next(dt_ctx *ctx, const dt_send_options *o, dt_outbox_msg *m, i
 		}
 		sqlite3_finalize(st);
 	}
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 static void free_msg(dt_outbox_msg *m)
@@ -349,11 +337,7 @@ static int settle(dt_ctx *ctx, const dt_outbox_msg *m, dt_send_outcome out, cons
 	}
 	if (rc == DT_OK && (out == DT_SEND_SENT || out == DT_SEND_FAILED))
 		rc = dt__audit(ctx, "message %s %s", m->key, out == DT_SEND_SENT ? "sent" : "failed");
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 static const dt_column send_columns[] = {

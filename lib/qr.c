@@ -170,11 +170,7 @@ int dt_qr_url(dt_ctx *ctx, const char *code, char **url)
 	if (rc == DT_OK)
 		rc = dt__qr_sign(ctx, &sg, code, url);
 	dt__qr_signer_free(&sg);
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 int dt__qr_record(dt_ctx *ctx, int64_t deputy_id, const char *kid, dt_qr_type type)

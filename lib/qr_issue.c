@@ -221,11 +221,7 @@ int dt_qr_issue(dt_ctx *ctx, const dt_qr_selection *sel, const dt_qr_options *op
 	if (rc == DT_OK)
 		rc = dt__writer_status(ctx, dt_writer_end(w));
 	dt__qr_signer_free(&is.sg);
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
 
 int dt_qr_draw(dt_ctx *ctx, const char *code, const dt_qr_options *opts, dt_sink_fn sink, void *userdata)
@@ -262,9 +258,5 @@ int dt_qr_draw(dt_ctx *ctx, const char *code, const dt_qr_options *opts, dt_sink
 	dt__qr_signer_free(&sg);
 	QRcode_free(qr);
 	free(url);
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }

@@ -214,9 +214,5 @@ int dt__schema_migrate(dt_ctx *ctx)
 		if (rc == DT_OK)
 			rc = dt__audit(ctx, "schema migrated from version %d to %d", from, version);
 	}
-	if (rc != DT_OK) {
-		dt__rollback(ctx);
-		return rc;
-	}
-	return dt__commit(ctx);
+	return dt__end(ctx, rc);
 }
