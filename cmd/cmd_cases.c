@@ -8,52 +8,10 @@
 #include <string.h>
 #include "rdlz.h"
 
-#define MAX_TEXT (1u << 20)
-
-/* --text, or the whole of --text-file (- for standard input). *owned is
- * what the caller frees. */
-static int text_option(rdlz_run *run, const char **text, char **owned)
-{
-	const char *file = rdlz_opt(run, "text-file");
-	FILE *f;
-	size_t n;
-
-	*owned = NULL;
-	*text = rdlz_opt(run, "text");
-	if (!file)
-		return EXIT_OK;
-	if (*text)
-		return rdlz_usage_error(run->cmd, "give --text or --text-file, not both");
-	f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-	if (!f) {
-		fprintf(stderr, "rdlz: cannot read '%s': %s\n", file, strerror(errno));
-		return errno == ENOENT ? EXIT_USAGE : EXIT_FAILED;
-	}
-	*owned = malloc(MAX_TEXT + 1);
-	n = *owned ? fread(*owned, 1, MAX_TEXT + 1, f) : 0;
-	if (f != stdin)
-		fclose(f);
-	if (!*owned || n > MAX_TEXT) {
-		free(*owned);
-		*owned = NULL;
-		fprintf(stderr, "rdlz: '%s': the text is over 1 MiB\n", file);
-		return EXIT_DATAERR;
-	}
-	(*owned)[n] = '\0';
-	*text = *owned;
-	return EXIT_OK;
-}
-
-/* The case id operand: a positive whole number. */
+/* The case id operand. */
 static int case_id(rdlz_run *run, int64_t *id)
 {
-	char *end;
-	long long v = strtoll(run->argv[0], &end, 10);
-
-	if (end == run->argv[0] || *end || v <= 0)
-		return rdlz_usage_error(run->cmd, "'%s' is not a case id", run->argv[0]);
-	*id = v;
-	return EXIT_OK;
+	return rdlz_operand_id(run, 0, "case", id);
 }
 
 /* Print a created case's id, or with --format json|jsonl the object. */
@@ -139,7 +97,7 @@ int cmd_submit_request(rdlz_run *run)
 	const char *qr = rdlz_opt(run, "qr");
 	char *owned = NULL, *code = NULL, *tracking = NULL;
 	int64_t id = 0;
-	int rc, exit_code = text_option(run, &c.text, &owned);
+	int rc, exit_code = rdlz_text_option(run, "text", "text-file", &c.text, &owned);
 
 	if (exit_code != EXIT_OK)
 		return exit_code;
@@ -177,7 +135,7 @@ int cmd_file_suggestion(rdlz_run *run)
 	char *owned = NULL;
 	int64_t id = 0;
 	size_t n = 0;
-	int rc, code = text_option(run, &c.text, &owned);
+	int rc, code = rdlz_text_option(run, "text", "text-file", &c.text, &owned);
 
 	if (code != EXIT_OK)
 		return code;
@@ -220,7 +178,7 @@ static int apply(rdlz_run *run, dt_case_action action)
 	int rc, code = case_id(run, &id);
 
 	if (code == EXIT_OK && (action == DT_CASE_ANSWER || action == DT_CASE_RESOLVE))
-		code = text_option(run, &a.note, &owned);
+		code = rdlz_text_option(run, "text", "text-file", &a.note, &owned);
 	if (code != EXIT_OK)
 		return code;
 	if (!a.note)

@@ -10,6 +10,7 @@ const rdlz_group rdlz_groups[] = {
 	{ "registry", "deputy registry" },
 	{ "contact", "cloud contact: personal QR codes" },
 	{ "cases", "cloud supervision: citizens' requests and micro-suggestions" },
+	{ "events", "cloud attendance and learning: meetings, inquiries, hearings, comments, articles" },
 	{ "notify", "notifications: the outbox, reminders, notices" },
 	{ "records", "duty records and audit" },
 	{ "setup", "database and settings" },
@@ -210,6 +211,101 @@ static const rdlz_option period_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+#define EVENT_FIELD_OPTIONS                                                                                  \
+	{ "kind", 0, ARG_CHOICE, "KIND", "meeting inquiry hearing forum training activity",                    \
+	  "meeting, special inquiry (专题询问), court hearing, forum, training or activity" },                    \
+	{ "title", 0, ARG_TEXT, "TITLE", NULL, "the title, one line" },                                          \
+	{ "starts", 0, ARG_TEXT, "TIME", NULL, "start: YYYY-MM-DD HH:MM local, or ISO 8601 with offset" },     \
+	{ "ends", 0, ARG_TEXT, "TIME", NULL, "end (a join/leave log needs it)" },                               \
+	{ "place", 0, ARG_TEXT, "PLACE", NULL, "where it is held" },                                             \
+	{ "stream-url", 0, ARG_TEXT, "URL", NULL, "the live stream's https:// address" },                       \
+	{ "announce-at", 0, ARG_TEXT, "TIME", NULL, "when deputies are told (hearings: required, before the start)" }, \
+	{ "court", 0, ARG_TEXT, "NAME", NULL, "hearings: the court" },                                           \
+	{ "case-summary", 0, ARG_TEXT, "TEXT", NULL, "hearings: what the case is about" }
+
+static const rdlz_option event_options[] = {
+	EVENT_FIELD_OPTIONS,
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option cancel_event_options[] = {
+	{ "reason", 0, ARG_TEXT, "TEXT", NULL, "why, for the deputies' notice" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option list_events_options[] = {
+	{ "kind", 0, ARG_CHOICE, "KIND", "meeting inquiry hearing forum training activity", "only this kind" },
+	{ "upcoming", 0, ARG_NONE, NULL, NULL, "only scheduled events that have not ended" },
+	{ "from", 0, ARG_DATE, "DATE", NULL, "events starting on or after this day" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "events starting on or before this day" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option record_attendance_options[] = {
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "the deputy, with --mode" },
+	{ "mode", 0, ARG_CHOICE, "MODE", "onsite online excused absent", "how the deputy attended" },
+	{ "from-log", 0, ARG_FILE, "FILE", NULL, "the stream service's join/leave log (code,joined_at,left_at; - for stdin)" },
+	{ "encoding", 0, ARG_CHOICE, "ENC", "utf-8 gbk", "the log's encoding (default: utf-8)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option post_comment_options[] = {
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "who comments" },
+	{ "text", 0, ARG_TEXT, "TEXT", NULL, "the comment; - reads it from standard input" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option encoding_options[] = {
+	{ "encoding", 0, ARG_CHOICE, "ENC", "utf-8 gbk", "the file's encoding (default: utf-8)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option list_comments_options[] = {
+	{ "all", 0, ARG_NONE, NULL, NULL, "include hidden comments" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option hide_comment_options[] = {
+	{ "reason", 0, ARG_TEXT, "TEXT", NULL, "why it is hidden (required)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option add_article_options[] = {
+	{ "title", 0, ARG_TEXT, "TITLE", NULL, "the title" },
+	{ "url", 0, ARG_TEXT, "URL", NULL, "where the article is" },
+	{ "body-file", 0, ARG_FILE, "FILE", NULL, "or its text, from a file (- for stdin)" },
+	{ "tag", 0, ARG_TEXT, "TAG", NULL, "a tag; repeat for more" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option list_articles_options[] = {
+	{ "tag", 0, ARG_TEXT, "TAG", NULL, "only articles with this tag" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option record_learning_options[] = {
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "who learned" },
+	{ "article", 0, ARG_NUMBER, "ID", NULL, "the article read" },
+	{ "event", 0, ARG_NUMBER, "ID", NULL, "or the event watched again" },
+	{ "minutes", 0, ARG_NUMBER, "N", NULL, "how long, 1 to 1440" },
+	{ "at", 0, ARG_TEXT, "TIME", NULL, "when (default: now)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option export_ical_options[] = {
+	{ "kind", 0, ARG_CHOICE, "KIND", "meeting inquiry hearing forum training activity", "only this kind" },
+	{ "from", 0, ARG_DATE, "DATE", NULL, "only events starting on or after this day" },
+	{ "out", 'o', ARG_FILE, "FILE", NULL, "write FILE (replaced whole) instead of standard output" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option event_stats_options[] = {
+	{ "year", 0, ARG_NUMBER, "YEAR", NULL, "per kind of event over a calendar year" },
+	{ "from", 0, ARG_DATE, "DATE", NULL, "per kind of event from this day" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "to this day, included" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const rdlz_option export_photos_options[] = {
 	{ "public", 0, ARG_NONE, NULL, NULL, "strip EXIF (GPS, device, owner), XMP and comments" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -286,6 +382,40 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB, 1, 1, ARG_FILE, no_options, cmd_set_calendar },
 	{ "purge-citizen-data", "cases", "", "erase citizens' names and phones from old closed cases",
 	  CMD_DB, 0, 0, ARG_NONE, purge_options, cmd_purge_citizen_data },
+	{ "create-event", "events", "", "schedule a meeting, inquiry, hearing, forum, training or activity; prints its id",
+	  CMD_DB, 0, 0, ARG_NONE, event_options, cmd_create_event },
+	{ "set-event", "events", "ID", "change an event (deputies already told get a correction)",
+	  CMD_DB, 1, 1, ARG_NONE, event_options, cmd_set_event },
+	{ "cancel-event", "events", "ID", "cancel an event (deputies already told are told)",
+	  CMD_DB, 1, 1, ARG_NONE, cancel_event_options, cmd_cancel_event },
+	{ "list-events", "events", "", "list events by start, by kind, period, upcoming",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, list_events_options, cmd_list_events },
+	{ "show-event", "events", "ID", "one event with its counts",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_NONE, no_options, cmd_show_event },
+	{ "record-attendance", "events", "EVENT", "record a deputy's attendance, or merge a stream's join/leave log",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_NONE, record_attendance_options, cmd_record_attendance },
+	{ "list-attendance", "events", "EVENT", "each deputy's mode and online minutes",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_NONE, no_options, cmd_list_attendance },
+	{ "post-comment", "events", "EVENT", "a deputy's comment or message at an event; prints its id",
+	  CMD_DB, 1, 1, ARG_NONE, post_comment_options, cmd_post_comment },
+	{ "import-comments", "events", "EVENT FILE|-", "import the stream's comments (code,time,text); prints how many are new",
+	  CMD_DB, 2, 2, ARG_FILE, encoding_options, cmd_import_comments },
+	{ "list-comments", "events", "EVENT", "an event's comments by time",
+	  CMD_DB | CMD_OUTPUT, 1, 1, ARG_NONE, list_comments_options, cmd_list_comments },
+	{ "hide-comment", "events", "ID", "hide a comment (kept, not listed or counted)",
+	  CMD_DB, 1, 1, ARG_NONE, hide_comment_options, cmd_hide_comment },
+	{ "add-article", "events", "", "publish an article in the knowledge window; prints its id",
+	  CMD_DB, 0, 0, ARG_NONE, add_article_options, cmd_add_article },
+	{ "list-articles", "events", "", "articles, newest first, with readers and minutes",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, list_articles_options, cmd_list_articles },
+	{ "record-learning", "events", "", "a deputy read an article or watched an event again",
+	  CMD_DB, 0, 0, ARG_NONE, record_learning_options, cmd_record_learning },
+	{ "import-learning", "events", "FILE|-", "import the e-learning log (code,minutes,time[,article]); prints how many are new",
+	  CMD_DB, 1, 1, ARG_FILE, encoding_options, cmd_import_learning },
+	{ "export-ical", "events", "", "the schedule as an iCalendar file to subscribe to",
+	  CMD_DB, 0, 0, ARG_NONE, export_ical_options, cmd_export_ical },
+	{ "event-stats", "events", "[EVENT]", "one event's figures, or per kind of event over a period",
+	  CMD_DB | CMD_OUTPUT, 0, 1, ARG_NONE, event_stats_options, cmd_event_stats },
 	/* notify */
 	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },

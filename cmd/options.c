@@ -289,3 +289,68 @@ void rdlz_close_input(FILE *in)
 	if (in && in != stdin)
 		fclose(in);
 }
+
+#define MAX_TEXT (1u << 20)
+
+int rdlz_text_option(rdlz_run *run, const char *text_name, const char *file_name, const char **text, char **owned)
+{
+	const char *file = file_name ? rdlz_opt(run, file_name) : NULL;
+	FILE *f;
+	size_t n;
+
+	*owned = NULL;
+	*text = text_name ? rdlz_opt(run, text_name) : NULL;
+	if (*text && file)
+		return rdlz_usage_error(run->cmd, "give --%s or --%s, not both", text_name, file_name);
+	if (*text && strcmp(*text, "-") == 0)
+		file = "-";
+	if (!file)
+		return EXIT_OK;
+	f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	if (!f) {
+		fprintf(stderr, "rdlz: cannot read '%s': %s\n", file, strerror(errno));
+		return errno == ENOENT ? EXIT_USAGE : EXIT_FAILED;
+	}
+	*owned = malloc(MAX_TEXT + 1);
+	n = *owned ? fread(*owned, 1, MAX_TEXT + 1, f) : 0;
+	if (f != stdin)
+		fclose(f);
+	if (!*owned || n > MAX_TEXT) {
+		free(*owned);
+		*owned = NULL;
+		fprintf(stderr, "rdlz: '%s': the text is over 1 MiB\n", file);
+		return EXIT_DATAERR;
+	}
+	/* a text piped in ends with the shell's newline, which is not part of it */
+	while (n && ((*owned)[n - 1] == '\n' || (*owned)[n - 1] == '\r'))
+		n--;
+	(*owned)[n] = '\0';
+	*text = *owned;
+	return EXIT_OK;
+}
+
+int rdlz_operand_id(rdlz_run *run, int index, const char *what, int64_t *id)
+{
+	const char *s = run->argv[index];
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end || v <= 0 || errno)
+		return rdlz_usage_error(run->cmd, "'%s' is not %s %s id", s, what[0] == 'a' || what[0] == 'e' ? "an" : "a",
+		                        what);
+	*id = v;
+	return EXIT_OK;
+}
+
+int rdlz_opt_time(rdlz_run *run, const char *name, int64_t *out)
+{
+	const char *v = rdlz_opt(run, name);
+
+	if (!v)
+		return EXIT_OK;
+	if (dt_time_parse_local(run->ctx, v, out) != DT_OK)
+		return rdlz_usage_error(run->cmd, "option '--%s': %s", name, dt_errmsg(run->ctx));
+	return EXIT_OK;
+}

@@ -131,6 +131,18 @@ int rdlz_opt_int(rdlz_run *run, const char *name, long min, long max, long *out)
  * that day (so --to includes it). Prints the usage error. */
 int rdlz_opt_day(rdlz_run *run, const char *name, int end, int64_t *out);
 
+/* A time option: ISO 8601 with offset, or a local time in the configured
+ * zone ("2026-12-01 09:30"); *out unchanged when not given. */
+int rdlz_opt_time(rdlz_run *run, const char *name, int64_t *out);
+
+/* A text given inline (--text T, or "--text -" for standard input) or as a
+ * file (--text-file F, - for standard input; at most 1 MiB, trailing line
+ * breaks dropped); text_name may be NULL. *owned is what the caller frees. */
+int rdlz_text_option(rdlz_run *run, const char *text_name, const char *file_name, const char **text, char **owned);
+
+/* Operand index as a positive id of a what ("case", "event"). */
+int rdlz_operand_id(rdlz_run *run, int index, const char *what, int64_t *id);
+
 /* Open FILE, or standard input for "-", printing why not (exit 2 when it
  * does not exist); rdlz_close_input leaves standard input open. */
 int rdlz_open_input(const char *path, FILE **in);
@@ -189,5 +201,22 @@ int cmd_cancel_message(rdlz_run *run);
 int cmd_send_reminders(rdlz_run *run);
 int cmd_notify(rdlz_run *run);
 int cmd_queue_reminders(rdlz_run *run);
+int cmd_create_event(rdlz_run *run);
+int cmd_set_event(rdlz_run *run);
+int cmd_cancel_event(rdlz_run *run);
+int cmd_list_events(rdlz_run *run);
+int cmd_show_event(rdlz_run *run);
+int cmd_record_attendance(rdlz_run *run);
+int cmd_list_attendance(rdlz_run *run);
+int cmd_post_comment(rdlz_run *run);
+int cmd_import_comments(rdlz_run *run);
+int cmd_list_comments(rdlz_run *run);
+int cmd_hide_comment(rdlz_run *run);
+int cmd_add_article(rdlz_run *run);
+int cmd_list_articles(rdlz_run *run);
+int cmd_record_learning(rdlz_run *run);
+int cmd_import_learning(rdlz_run *run);
+int cmd_export_ical(rdlz_run *run);
+int cmd_event_stats(rdlz_run *run);
 
 #endif

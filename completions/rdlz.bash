@@ -12,7 +12,7 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -417,6 +417,230 @@ _rdlz()
 			COMPREPLY=()
 		fi
 		;;
+	create-event)
+		case $prev in
+		--kind) COMPREPLY=($(compgen -W 'meeting inquiry hearing forum training activity' -- "$cur")); return;;
+		--title) return;;
+		--starts) return;;
+		--ends) return;;
+		--place) return;;
+		--stream-url) return;;
+		--announce-at) return;;
+		--court) return;;
+		--case-summary) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --kind --title --starts --ends --place --stream-url --announce-at --court --case-summary --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	set-event)
+		case $prev in
+		--kind) COMPREPLY=($(compgen -W 'meeting inquiry hearing forum training activity' -- "$cur")); return;;
+		--title) return;;
+		--starts) return;;
+		--ends) return;;
+		--place) return;;
+		--stream-url) return;;
+		--announce-at) return;;
+		--court) return;;
+		--case-summary) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --kind --title --starts --ends --place --stream-url --announce-at --court --case-summary --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	cancel-event)
+		case $prev in
+		--reason) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --reason --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	list-events)
+		case $prev in
+		--kind) COMPREPLY=($(compgen -W 'meeting inquiry hearing forum training activity' -- "$cur")); return;;
+		--from) return;;
+		--to) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --kind --upcoming --from --to --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	show-event)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	record-attendance)
+		case $prev in
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--mode) COMPREPLY=($(compgen -W 'onsite online excused absent' -- "$cur")); return;;
+		--from-log) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--encoding) COMPREPLY=($(compgen -W 'utf-8 gbk' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --deputy --mode --from-log --encoding --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	list-attendance)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	post-comment)
+		case $prev in
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--text) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --deputy --text --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	import-comments)
+		case $prev in
+		--encoding) COMPREPLY=($(compgen -W 'utf-8 gbk' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --encoding --db --help' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	list-comments)
+		case $prev in
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --all --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	hide-comment)
+		case $prev in
+		--reason) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --reason --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	add-article)
+		case $prev in
+		--title) return;;
+		--url) return;;
+		--body-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--tag) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --title --url --body-file --tag --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	list-articles)
+		case $prev in
+		--tag) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --tag --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	record-learning)
+		case $prev in
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--article) return;;
+		--event) return;;
+		--minutes) return;;
+		--at) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --deputy --article --event --minutes --at --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	import-learning)
+		case $prev in
+		--encoding) COMPREPLY=($(compgen -W 'utf-8 gbk' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --encoding --db --help' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	export-ical)
+		case $prev in
+		--kind) COMPREPLY=($(compgen -W 'meeting inquiry hearing forum training activity' -- "$cur")); return;;
+		--from) return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --kind --from --out --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	event-stats)
+		case $prev in
+		--year) return;;
+		--from) return;;
+		--to) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --year --from --to --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
 	send-reminders)
 		case $prev in
 		--limit) return;;
@@ -563,7 +787,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	show-config)
@@ -574,7 +798,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	help)
@@ -583,7 +807,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

@@ -15,6 +15,18 @@ static const struct {
 	{ "request_taken", "item" },     /* a citizen's request taken by its deputy */
 	{ "request_resolved", "item" },  /* a citizen's request handled */
 	{ "case_rated", "item" },        /* the deputy rated a department's answer */
+	/* events: attendance by family of event and mode; quantity in minutes
+	 * (online, or the event's length on site; 0 when excused or absent) */
+	{ "meeting_onsite", "minute" },  { "meeting_online", "minute" },  { "meeting_partial", "minute" },
+	{ "meeting_excused", "minute" }, { "meeting_absent", "minute" },
+	{ "hearing_onsite", "minute" },  { "hearing_online", "minute" },  { "hearing_partial", "minute" },
+	{ "hearing_excused", "minute" }, { "hearing_absent", "minute" },
+	{ "training_onsite", "minute" }, { "training_online", "minute" }, { "training_partial", "minute" },
+	{ "training_excused", "minute" }, { "training_absent", "minute" },
+	{ "activity_onsite", "minute" }, { "activity_online", "minute" }, { "activity_partial", "minute" },
+	{ "activity_excused", "minute" }, { "activity_absent", "minute" },
+	{ "comment_posted", "item" },    /* a comment or message at an event, while not hidden */
+	{ "learning", "minute" },        /* an article read or an event watched again */
 	/* each module adds its kinds above this sentinel */
 	{ NULL, NULL },
 };

@@ -22,6 +22,10 @@ typedef struct {
 } config_key;
 
 static const config_key keys[] = {
+	{ "attendance.grace_minutes", KEY_INT, "30", 0, 1440,
+	  "minutes before an event's start and after its end that a join/leave log row may fall in", NULL },
+	{ "attendance.online_share", KEY_INT, "50", 1, 100,
+	  "percent of an event's length a deputy must be online to count as attending online", NULL },
 	{ "case.accept_working_days", KEY_INT, "2", 0, 365,
 	  "working days a department has to accept a suggestion", NULL },
 	{ "case.answer_working_days", KEY_INT, "15", 0, 365,

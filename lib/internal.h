@@ -86,6 +86,14 @@ int dt__archive_add(dt_ctx *ctx, int64_t deputy_id, const char *kind, int64_t at
 int dt__config_int(dt_ctx *ctx, const char *key, int64_t *out);
 int dt__config_text(dt_ctx *ctx, const char *key, char **out);
 
+/* The fields of a time for fast bulk parsing: *wall its wall-clock
+ * reading in seconds as if UTC, and its offset when it names one; 0 when
+ * malformed or a date that does not exist. */
+int dt__time_parse_wall(const char *text, int64_t *wall, int *has_offset, int *offset);
+
+/* The instant of a local wall-clock reading; 0 when the zone skips it. */
+int dt__time_local(int64_t wall, int64_t *out);
+
 /* Apply the configured time zone to the process (TZ) once per context. */
 int dt__tz_apply(dt_ctx *ctx);
 

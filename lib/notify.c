@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cases_internal.h"
+#include "events_internal.h"
 #include "outbox_internal.h"
 
 static const dt_column notice_columns[] = {
@@ -147,6 +148,7 @@ typedef struct {
 
 static const producer producers[] = {
 	{ "cases", dt__case_reminders },
+	{ "events", dt__event_announcements },
 	{ NULL, NULL },
 };
 

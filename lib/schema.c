@@ -172,6 +172,77 @@ static const char *const migrations[] = {
 	"  day TEXT PRIMARY KEY,"              /* YYYY-MM-DD */
 	"  working INTEGER NOT NULL CHECK (working IN (0, 1))"
 	") STRICT, WITHOUT ROWID;",
+
+	/* 5: events, attendance, comments, articles and learning */
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE,"          /* the iCalendar UID: stable across exports */
+	"  kind TEXT NOT NULL CHECK (kind IN ('meeting', 'inquiry', 'hearing', 'forum', 'training', 'activity')),"
+	"  title TEXT NOT NULL CHECK (length(title) > 0),"
+	"  starts_at INTEGER NOT NULL,"
+	"  ends_at INTEGER CHECK (ends_at IS NULL OR ends_at > starts_at),"
+	"  place TEXT, stream_url TEXT,"
+	"  announce_at INTEGER CHECK (announce_at IS NULL OR announce_at <= starts_at),"
+	"  court TEXT, case_summary TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'cancelled')),"
+	"  cancel_reason TEXT,"
+	"  revision INTEGER NOT NULL DEFAULT 1," /* bumped by a change deputies must hear of */
+	"  announced INTEGER NOT NULL DEFAULT 0," /* the revision last announced; -1: the cancellation */
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  CHECK (kind <> 'hearing' OR (announce_at IS NOT NULL AND announce_at < starts_at))"
+	") STRICT;"
+	"CREATE INDEX event_start ON event(starts_at);"
+	/* One row per deputy and event; minutes come from the merged intervals. */
+	"CREATE TABLE attendance ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id),"
+	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
+	"  mode TEXT NOT NULL CHECK (mode IN ('onsite', 'online', 'partial', 'excused', 'absent')),"
+	"  minutes INTEGER NOT NULL DEFAULT 0 CHECK (minutes >= 0),"
+	"  manual INTEGER NOT NULL DEFAULT 0 CHECK (manual IN (0, 1)),"
+	"  recorded_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (event_id, deputy_id)"
+	") STRICT, WITHOUT ROWID;"
+	/* The merged online intervals: merging a log again with them is a no-op. */
+	"CREATE TABLE online_interval ("
+	"  event_id INTEGER NOT NULL REFERENCES event(id),"
+	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
+	"  joined_at INTEGER NOT NULL,"
+	"  left_at INTEGER NOT NULL CHECK (left_at >= joined_at),"
+	"  PRIMARY KEY (event_id, deputy_id, joined_at)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE comment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  event_id INTEGER NOT NULL REFERENCES event(id),"
+	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
+	"  at INTEGER NOT NULL,"
+	"  text TEXT NOT NULL CHECK (length(text) > 0),"
+	"  hidden_at INTEGER, hidden_reason TEXT,"
+	"  UNIQUE (event_id, deputy_id, at, text)"
+	") STRICT;"
+	"CREATE TABLE article ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL CHECK (length(title) > 0),"
+	"  url TEXT, body TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK ((url IS NULL) <> (body IS NULL))"
+	") STRICT;"
+	"CREATE TABLE article_tag ("
+	"  article_id INTEGER NOT NULL REFERENCES article(id),"
+	"  tag TEXT NOT NULL,"
+	"  PRIMARY KEY (tag, article_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE learning ("
+	"  id INTEGER PRIMARY KEY,"
+	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
+	"  article_id INTEGER REFERENCES article(id),"
+	"  event_id INTEGER REFERENCES event(id),"
+	"  minutes INTEGER NOT NULL CHECK (minutes > 0),"
+	"  at INTEGER NOT NULL,"
+	"  CHECK (article_id IS NULL OR event_id IS NULL)"
+	") STRICT;"
+	/* the same session twice (a log imported again) is one session */
+	"CREATE UNIQUE INDEX learning_once ON learning(deputy_id, at, coalesce(article_id, 0), coalesce(event_id, 0));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

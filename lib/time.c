@@ -45,54 +45,113 @@ static int digits(const char **p, int n, int *out)
 	return 1;
 }
 
-/* "YYYY-MM-DD" at *p: a date that exists. */
+/* "YYYY-MM-DD" at *p (or "YYYY/MM/DD", as spreadsheets and stream
+ * services write it): a date that exists. */
 static int parse_ymd(const char **p, int *y, int *m, int *d)
 {
-	if (!digits(p, 4, y) || *(*p)++ != '-' || !digits(p, 2, m) || *(*p)++ != '-' || !digits(p, 2, d))
+	char sep;
+
+	if (!digits(p, 4, y) || (**p != '-' && **p != '/'))
+		return 0;
+	sep = *(*p)++;
+	if (!digits(p, 2, m) || *(*p)++ != sep || !digits(p, 2, d))
 		return 0;
 	return *y >= 1900 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
 }
 
-int dt_time_parse(dt_ctx *ctx, const char *text, int64_t *out)
+/* A date and time: *wall the seconds of its wall-clock reading as if in
+ * UTC, *has_offset whether it names its offset and *offset that offset. */
+static int parse_time_fields(const char *text, int64_t *wall, int *has_offset, int *offset)
 {
 	const char *p = text;
 	int y, mo, d, h, mi, s = 0, oh = 0, om = 0, sign = 0;
 
 	if (!parse_ymd(&p, &y, &mo, &d) || (*p != 'T' && *p != ' '))
-		goto bad;
+		return 0;
 	p++;
 	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
-		goto bad;
+		return 0;
 	if (*p == ':') {
 		p++;
 		if (!digits(&p, 2, &s))
-			goto bad;
+			return 0;
 		if (*p == '.') /* fractions of a second are dropped */
 			for (p++; *p >= '0' && *p <= '9'; p++)
 				;
 	}
+	*has_offset = 1;
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		sign = *p++ == '-' ? -1 : 1;
 		if (!digits(&p, 2, &oh))
-			goto bad;
+			return 0;
 		if (*p == ':')
 			p++;
 		if (!digits(&p, 2, &om))
-			goto bad;
+			return 0;
 	} else {
-		goto bad;
+		*has_offset = 0;
 	}
 	if (*p || h > 23 || mi > 59 || s > 60 || oh > 14 || om > 59)
-		goto bad;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s) -
-	       sign * (oh * 3600 + om * 60);
+		return 0;
+	*wall = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s);
+	*offset = sign * (oh * 3600 + om * 60);
+	return 1;
+}
+
+int dt_time_parse(dt_ctx *ctx, const char *text, int64_t *out)
+{
+	int64_t wall;
+	int has_offset, offset;
+
+	if (!parse_time_fields(text, &wall, &has_offset, &offset) || !has_offset)
+		return dt__error(ctx, DT_EDATA,
+		                 "'%s' is not a valid ISO-8601 time with offset (e.g. 2026-11-28T09:30:00+08:00)",
+		                 text);
+	*out = wall - offset;
 	return DT_OK;
-bad:
-	return dt__error(ctx, DT_EDATA,
-	                 "'%s' is not a valid ISO-8601 time with offset (e.g. 2026-11-28T09:30:00+08:00)",
-	                 text);
+}
+
+int dt__time_local(int64_t wall, int64_t *out)
+{
+	time_t tt = (time_t)wall, t;
+	struct tm tm, back;
+
+	gmtime_r(&tt, &tm);
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	/* mktime moves a time skipped by a DST change; such a time does not exist */
+	if (t == (time_t)-1 || !localtime_r(&t, &back))
+		return 0;
+	if (days_from_civil(back.tm_year + 1900, back.tm_mon + 1, back.tm_mday) * 86400 + back.tm_hour * 3600 +
+	        back.tm_min * 60 + back.tm_sec != wall)
+		return 0;
+	*out = (int64_t)t;
+	return 1;
+}
+
+int dt__time_parse_wall(const char *text, int64_t *wall, int *has_offset, int *offset)
+{
+	return parse_time_fields(text, wall, has_offset, offset);
+}
+
+int dt_time_parse_local(dt_ctx *ctx, const char *text, int64_t *out)
+{
+	int64_t wall;
+	int has_offset, offset;
+
+	if (!parse_time_fields(text, &wall, &has_offset, &offset))
+		return dt__error(ctx, DT_EDATA,
+		                 "'%s' is not a time that exists (YYYY-MM-DD HH:MM[:SS], optionally with an offset)",
+		                 text);
+	if (has_offset) {
+		*out = wall - offset;
+		return DT_OK;
+	}
+	if (!dt__time_local(wall, out))
+		return dt__error(ctx, DT_EDATA, "'%s' does not exist in the configured time zone", text);
+	return DT_OK;
 }
 
 int dt_date_parse(dt_ctx *ctx, const char *text, int64_t *out)

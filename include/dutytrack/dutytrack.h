@@ -17,5 +17,6 @@
 #include "dutytrack/qr.h"
 #include "dutytrack/outbox.h"
 #include "dutytrack/cases.h"
+#include "dutytrack/events.h"
 
 #endif

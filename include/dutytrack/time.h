@@ -16,6 +16,11 @@ extern "C" {
  * non-existent time (2026-02-30); the message names the value. */
 DT_EXTERN int dt_time_parse(dt_ctx *ctx, const char *text, int64_t *out);
 
+/* Parse a time as dt_time_parse does, or without an offset as a local time
+ * in the configured zone ("2026-12-01 09:30"; "/" between the date's parts
+ * accepted too). DT_EDATA for a time that does not exist there. */
+DT_EXTERN int dt_time_parse_local(dt_ctx *ctx, const char *text, int64_t *out);
+
 /* Parse a calendar date "YYYY-MM-DD" into the unix time of its start
  * (00:00) in the configured zone. DT_EDATA for a date that does not exist. */
 DT_EXTERN int dt_date_parse(dt_ctx *ctx, const char *text, int64_t *out);

@@ -106,7 +106,7 @@ class ConfigTest(RdlzTestCase):
         r = self.run_rdlz("set-config", "time.zone", "Nowhere/Land", expect=2)
         self.assertIn("not a known time zone", r.err)
         r = self.run_rdlz("set-config", "colour", "blue", expect=2)
-        self.assertIn("known: case.accept_working_days", r.err)
+        self.assertIn("known: attendance.grace_minutes", r.err)
         self.assertIn("time.zone", r.err)
         self.ok("add-deputy", "--name", "张三")
         d = self.ok("show-deputy", "RZ0001", "--format", "json").json()

@@ -21,7 +21,7 @@ static void test_refusals_list_what_is_accepted(void **state)
 	char *v = NULL;
 
 	assert_int_equal(dt_config_set(f->ctx, "no.such", "1"), DT_EUSAGE);
-	assert_non_null(strstr(dt_errmsg(f->ctx), "known: case.accept_working_days"));
+	assert_non_null(strstr(dt_errmsg(f->ctx), "known: attendance.grace_minutes"));
 	assert_non_null(strstr(dt_errmsg(f->ctx), "webhook.url)"));
 	assert_int_equal(dt_config_get(f->ctx, "no.such", &v), DT_EUSAGE);
 	assert_null(v);

@@ -99,14 +99,16 @@ static void test_migration_from_version_1(void **state)
 	dt_ctx_free(f->ctx);
 	f->ctx = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE calendar_day; DROP TABLE case_photo; DROP TABLE photo; DROP TABLE case_event;"
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE learning; DROP TABLE article_tag; DROP TABLE article;"
+	                              " DROP TABLE comment; DROP TABLE online_interval; DROP TABLE attendance; DROP TABLE event;"
+	                              " DROP TABLE calendar_day; DROP TABLE case_photo; DROP TABLE photo; DROP TABLE case_event;"
 	                              " DROP TABLE cases; DROP TABLE route; DROP TABLE department;"
 	                              " DROP TABLE outbox; DROP TABLE qr_issue; DROP TABLE qr_key; PRAGMA user_version = 1", NULL, NULL,
 	                              NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(test_open(f, 0), DT_ESCHEMA);
-	assert_non_null(strstr(dt_errmsg(f->ctx), "schema version 1, older than this rdlz's 4; run 'rdlz init'"));
+	assert_non_null(strstr(dt_errmsg(f->ctx), "schema version 1, older than this rdlz's 5; run 'rdlz init'"));
 	dt_ctx_free(f->ctx);
 	f->ctx = NULL;
 	assert_int_equal(test_open(f, 1), DT_OK);
@@ -153,7 +155,7 @@ static void test_strerror_and_journal(void **state)
 	/* Debian 12's SQLite (3.40) lacks the WAL-reset fix: rollback journal */
 	if (sqlite3_libversion_number() < 3044006)
 		assert_string_equal(dt_journal_mode(), "delete");
-	assert_int_equal(dt_schema_version(), 4);
+	assert_int_equal(dt_schema_version(), 5);
 }
 
 static void test_actor(void **state)
