@@ -57,6 +57,32 @@ static void test_zone_setting_moves_days(void **state)
 	assert_string_equal(dt_time_format(f->ctx, t, buf, sizeof(buf)), "2026-11-28T00:00:00Z");
 }
 
+static void test_parse_local(void **state)
+{
+	fixture *f = *state;
+	int64_t t;
+
+	/* Asia/Shanghai: +08:00; an offset given wins; "/" separates too */
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-28 09:30", &t), DT_OK);
+	assert_int_equal(t, 1795829400);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026/11/28 09:30:00", &t), DT_OK);
+	assert_int_equal(t, 1795829400);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-28T01:30:00Z", &t), DT_OK);
+	assert_int_equal(t, 1795829400);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-31 09:30", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11/28 09:30", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-28 24:00", &t), DT_EDATA);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-11-28 09:30", &t), DT_EDATA); /* no offset */
+	/* a time summer time skips does not exist */
+	assert_int_equal(dt_config_set(f->ctx, "time.zone", "Europe/Berlin"), DT_OK);
+	dt_ctx_free(f->ctx);
+	assert_int_equal(test_open(f, 0), DT_OK);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-03-29 02:30", &t), DT_EDATA);
+	assert_non_null(strstr(dt_errmsg(f->ctx), "does not exist in the configured time zone"));
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-03-29 03:30", &t), DT_OK);
+	assert_int_equal(t, 1774747800); /* 03:30 CEST */
+}
+
 static void test_clock(void **state)
 {
 	fixture *f = *state;
@@ -70,7 +96,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_parse_iso), TEST(test_parse_refusals), TEST(test_dates_in_shanghai),
-		TEST(test_zone_setting_moves_days), TEST(test_clock),
+		TEST(test_zone_setting_moves_days), TEST(test_clock), TEST(test_parse_local),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
