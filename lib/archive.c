@@ -106,16 +106,20 @@ static const char *unit_of(const char *kind)
 int dt__archive_add(dt_ctx *ctx, int64_t deputy_id, const char *kind, int64_t at, double quantity, const char *ref)
 {
 	const char *unit = unit_of(kind);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = ctx->archive_add;
 	int rc;
 
 	if (!unit)
 		return dt__error(ctx, DT_ERROR, "internal error: duty record kind '%s' is not declared", kind);
-	rc = dt__prepare(ctx, &st,
-	                 "INSERT INTO duty_record(deputy_id, kind, occurred_at, quantity, unit, ref)"
-	                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kind, ref, deputy_id) DO NOTHING");
-	if (rc != DT_OK)
-		return rc;
+	if (!st) {
+		rc = sqlite3_prepare_v3(ctx->db,
+		                        "INSERT INTO duty_record(deputy_id, kind, occurred_at, quantity, unit, ref)"
+		                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kind, ref, deputy_id) DO NOTHING",
+		                        -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK)
+			return dt__sqlerr(ctx, rc, "recording a duty record");
+		ctx->archive_add = st;
+	}
 	sqlite3_bind_int64(st, 1, deputy_id);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, at);
@@ -123,6 +127,7 @@ int dt__archive_add(dt_ctx *ctx, int64_t deputy_id, const char *kind, int64_t at
 	sqlite3_bind_text(st, 5, unit, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, ref, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? DT_OK : dt__sqlerr(ctx, rc, "recording a duty record");
 }

@@ -19,12 +19,22 @@
 #include "events_internal.h"
 
 #define MAX_REPORTED 50 /* bad rows reported one by one; the rest are counted */
+#define LOOKUPS_PER_READ 4096 /* deputy lookups per read transaction */
 
 typedef struct {
-	char *code;
 	int64_t deputy_id;
 	int retired_before; /* retired before the event: refused */
+	uint32_t rank;      /* position by deputy_id, for writing in order */
+	char *long_code;    /* a code too long for short_code, else NULL */
+	char short_code[20]; /* in the slot: one cache miss per lookup, not two */
 } deputy_slot;
+
+/* A hash table entry: the deputy's index and 32 more bits of the hash, so
+ * a probe that is not the code is passed over without reading its slot. */
+typedef struct {
+	uint32_t index; /* 1 + index into deps; 0 empty */
+	uint32_t tag;
+} table_entry;
 
 typedef struct {
 	uint32_t dep;       /* index into the deputies seen */
@@ -40,13 +50,15 @@ typedef struct {
 	int col_code, col_join, col_left;
 	sqlite3_stmt *lookup;
 	/* codes seen: open addressing into deps */
-	uint32_t *table;     /* 1 + index into deps; 0 empty */
+	table_entry *table;
 	size_t table_size;
 	deputy_slot *deps;
 	size_t ndeps, deps_cap;
 	log_row *rows;
 	size_t nrows, rows_cap;
 	uint64_t errors;
+	int reading;         /* inside a read transaction of lookups */
+	uint32_t lookups;
 	int offset_fixed;    /* the zone's offset is the same over the window */
 	int offset;
 } log_import;
@@ -57,22 +69,34 @@ static uint64_t hash_code(const char *s)
 
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	/* FNV's low bits vary little over codes that differ in a digit or two:
+	 * mix the high bits down before masking */
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93u;
+	h ^= h >> 32;
 	return h;
+}
+
+static const char *slot_code(const deputy_slot *d)
+{
+	return d->long_code ? d->long_code : d->short_code;
 }
 
 static int grow_table(log_import *im)
 {
 	size_t size = im->table_size ? im->table_size * 2 : 1024;
-	uint32_t *t = calloc(size, sizeof(*t));
+	table_entry *t = calloc(size, sizeof(*t));
 
 	if (!t)
 		return 0;
 	for (size_t i = 0; i < im->ndeps; i++) {
-		size_t j = hash_code(im->deps[i].code) & (size - 1);
+		uint64_t h = hash_code(slot_code(&im->deps[i]));
+		size_t j = h & (size - 1);
 
-		while (t[j])
+		while (t[j].index)
 			j = (j + 1) & (size - 1);
-		t[j] = (uint32_t)i + 1;
+		t[j].index = (uint32_t)i + 1;
+		t[j].tag = (uint32_t)(h >> 32);
 	}
 	free(im->table);
 	im->table = t;
@@ -80,31 +104,76 @@ static int grow_table(log_import *im)
 	return 1;
 }
 
+/* Room for one more deputy in deps. */
+static int reserve_deputy(log_import *im)
+{
+	if (im->ndeps == im->deps_cap) {
+		size_t cap = im->deps_cap ? im->deps_cap * 2 : 256;
+		deputy_slot *n = realloc(im->deps, cap * sizeof(*n));
+
+		if (!n)
+			return 0;
+		im->deps = n;
+		im->deps_cap = cap;
+	}
+	return 1;
+}
+
+static void end_read(log_import *im)
+{
+	if (im->reading)
+		sqlite3_exec(im->ctx->db, "COMMIT", NULL, NULL, NULL);
+	im->reading = 0;
+}
+
+/* Put code, whose slot is filled in, at table position j. */
+static int remember(log_import *im, size_t j, uint64_t h, const char *code, size_t *idx)
+{
+	deputy_slot *d = &im->deps[im->ndeps];
+	size_t len = strlen(code);
+
+	d->long_code = NULL;
+	if (len < sizeof(d->short_code))
+		memcpy(d->short_code, code, len + 1);
+	else if (!(d->long_code = strdup(code)))
+		return dt__error(im->ctx, DT_ENOMEM, "out of memory");
+	im->table[j].index = (uint32_t)++im->ndeps;
+	im->table[j].tag = (uint32_t)(h >> 32);
+	if (idx)
+		*idx = im->ndeps - 1;
+	return DT_OK;
+}
+
 /* The index of code among the deputies seen, looked up the first time:
  * DT_ENOTFOUND (no message) for an unknown code, else a status with one. */
 static int deputy_index(log_import *im, const char *code, size_t *idx)
 {
+	uint64_t h = hash_code(code);
+	uint32_t tag = (uint32_t)(h >> 32);
 	deputy_slot *d;
 	size_t j;
 	int rc;
 
 	if (im->ndeps * 2 >= im->table_size && !grow_table(im))
 		return dt__error(im->ctx, DT_ENOMEM, "out of memory");
-	for (j = hash_code(code) & (im->table_size - 1); im->table[j]; j = (j + 1) & (im->table_size - 1))
-		if (strcmp(im->deps[im->table[j] - 1].code, code) == 0) {
-			*idx = im->table[j] - 1;
+	for (j = h & (im->table_size - 1); im->table[j].index; j = (j + 1) & (im->table_size - 1))
+		if (im->table[j].tag == tag && strcmp(slot_code(&im->deps[im->table[j].index - 1]), code) == 0) {
+			*idx = im->table[j].index - 1;
 			return DT_OK;
 		}
-	if (im->ndeps == im->deps_cap) {
-		size_t cap = im->deps_cap ? im->deps_cap * 2 : 256;
-		deputy_slot *n = realloc(im->deps, cap * sizeof(*n));
-
-		if (!n)
-			return dt__error(im->ctx, DT_ENOMEM, "out of memory");
-		im->deps = n;
-		im->deps_cap = cap;
-	}
+	if (!reserve_deputy(im))
+		return dt__error(im->ctx, DT_ENOMEM, "out of memory");
 	d = &im->deps[im->ndeps];
+	/* lookups share a read transaction: one lock and one cache check per
+	 * batch, not per deputy; the batch ends so writers are not kept out */
+	if (im->lookups++ % LOOKUPS_PER_READ == 0)
+		end_read(im);
+	if (!im->reading) {
+		rc = sqlite3_exec(im->ctx->db, "BEGIN", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return dt__sqlerr(im->ctx, rc, "reading the roster");
+		im->reading = 1;
+	}
 	sqlite3_bind_text(im->lookup, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(im->lookup);
 	if (rc != SQLITE_ROW) {
@@ -113,15 +182,41 @@ static int deputy_index(log_import *im, const char *code, size_t *idx)
 		return rc == SQLITE_DONE ? DT_ENOTFOUND : dt__sqlerr(im->ctx, rc, "looking up a deputy");
 	}
 	d->deputy_id = sqlite3_column_int64(im->lookup, 0);
-	d->retired_before = sqlite3_column_type(im->lookup, 1) != SQLITE_NULL &&
-	                    sqlite3_column_int64(im->lookup, 1) <= im->ev.starts_at;
+	d->retired_before = 0;
 	sqlite3_reset(im->lookup);
-	d->code = strdup(code);
-	if (!d->code)
-		return dt__error(im->ctx, DT_ENOMEM, "out of memory");
-	im->table[j] = (uint32_t)++im->ndeps;
-	*idx = im->ndeps - 1;
-	return DT_OK;
+	return remember(im, j, h, code, idx);
+}
+
+/* The deputies who had retired before the event start out known, so the
+ * lookup of everyone else is answered by the index on code alone. */
+static int load_retired(log_import *im)
+{
+	sqlite3_stmt *st;
+	int rc = dt__prepare(im->ctx, &st,
+	                     "SELECT code, id FROM deputy WHERE retired_at <= ?1 AND code IS NOT NULL");
+
+	if (rc != DT_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, im->ev.starts_at);
+	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		uint64_t h = hash_code(code);
+		size_t j;
+
+		if (im->ndeps * 2 >= im->table_size && !grow_table(im))
+			rc = dt__error(im->ctx, DT_ENOMEM, "out of memory");
+		else if (!reserve_deputy(im))
+			rc = dt__error(im->ctx, DT_ENOMEM, "out of memory");
+		if (rc != DT_OK)
+			break;
+		for (j = h & (im->table_size - 1); im->table[j].index; j = (j + 1) & (im->table_size - 1))
+			;
+		im->deps[im->ndeps].deputy_id = sqlite3_column_int64(st, 1);
+		im->deps[im->ndeps].retired_before = 1;
+		rc = remember(im, j, h, code, NULL);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Report a bad row: "NAME:LINE: column 'c': <before>'<value>'<after>". */
@@ -240,64 +335,124 @@ static int log_row_read(void *ud, uint64_t line, char **f, size_t n)
 	return DT_OK;
 }
 
-static int row_cmp(const void *a, const void *b)
-{
-	const log_row *x = a, *y = b;
+typedef struct {
+	int64_t deputy_id;
+	uint32_t dep;
+} id_order;
 
-	if (x->dep != y->dep)
-		return x->dep < y->dep ? -1 : 1;
-	return (x->join > y->join) - (x->join < y->join);
+static int by_deputy_id(const void *a, const void *b)
+{
+	int64_t x = ((const id_order *)a)->deputy_id, y = ((const id_order *)b)->deputy_id;
+
+	return (x > y) - (x < y);
+}
+
+/* Group the rows by deputy, in the order of the deputies' row ids, so the
+ * writes (and the foreign-key checks against the roster) walk the tables
+ * in order instead of at random. A counting sort, linear in the rows:
+ * a comparison sort of a million rows costs a fifth of the import. Each
+ * group is sorted by join when it is merged. */
+static int group_rows(log_import *im)
+{
+	id_order *order = malloc((im->ndeps + 1) * sizeof(*order));
+	uint32_t *start = calloc(im->ndeps + 1, sizeof(*start));
+	log_row *out = malloc((im->nrows ? im->nrows : 1) * sizeof(*out));
+
+	if (!order || !start || !out) {
+		free(order);
+		free(start);
+		free(out);
+		return dt__error(im->ctx, DT_ENOMEM, "out of memory");
+	}
+	for (uint32_t d = 0; d < im->ndeps; d++) {
+		order[d].deputy_id = im->deps[d].deputy_id;
+		order[d].dep = d;
+	}
+	qsort(order, im->ndeps, sizeof(*order), by_deputy_id);
+	for (uint32_t r = 0; r < im->ndeps; r++)
+		im->deps[order[r].dep].rank = r;
+	free(order);
+	for (size_t i = 0; i < im->nrows; i++)
+		start[im->deps[im->rows[i].dep].rank + 1]++;
+	for (size_t d = 0; d < im->ndeps; d++)
+		start[d + 1] += start[d];
+	for (size_t i = 0; i < im->nrows; i++)
+		out[start[im->deps[im->rows[i].dep].rank]++] = im->rows[i];
+	free(start);
+	free(im->rows);
+	im->rows = out;
+	return DT_OK;
 }
 
 /*
  * Writing: the merged intervals of one deputy, their minutes within the
- * event and the resulting mode, with the duty record that follows.
+ * event and the resulting mode, with the duty record that follows. The
+ * intervals live on the deputy's attendance row (a BLOB of big-endian
+ * 64-bit pairs), so a deputy costs one read and one write however many
+ * times they reconnected.
  */
 typedef struct {
 	int64_t join, left;
 } span;
 
 typedef struct {
-	sqlite3_stmt *old_spans, *del_spans, *put_span, *get_att, *put_att, *del_record, *put_record;
+	sqlite3_stmt *get_att, *put_att, *del_record;
 	int64_t share;
+	int any_stored; /* the event had attendance before: look each deputy up */
 } writer_stmts;
 
 static void finalize_stmts(writer_stmts *s)
 {
-	sqlite3_finalize(s->old_spans);
-	sqlite3_finalize(s->del_spans);
-	sqlite3_finalize(s->put_span);
 	sqlite3_finalize(s->get_att);
 	sqlite3_finalize(s->put_att);
 	sqlite3_finalize(s->del_record);
-	sqlite3_finalize(s->put_record);
 }
 
-static int prepare_stmts(dt_ctx *ctx, writer_stmts *s)
+static int prepare_stmts(dt_ctx *ctx, writer_stmts *s, int64_t event)
 {
+	sqlite3_stmt *st;
 	int rc = dt__config_int(ctx, "attendance.online_share", &s->share);
 
 	if (rc == DT_OK)
-		rc = dt__prepare(ctx, &s->old_spans,
-		                 "SELECT joined_at, left_at FROM online_interval WHERE event_id = ?1 AND deputy_id = ?2"
-		                 " ORDER BY joined_at");
-	if (rc == DT_OK)
-		rc = dt__prepare(ctx, &s->del_spans, "DELETE FROM online_interval WHERE event_id = ?1 AND deputy_id = ?2");
-	if (rc == DT_OK)
-		rc = dt__prepare(ctx, &s->put_span,
-		                 "INSERT INTO online_interval(event_id, deputy_id, joined_at, left_at) VALUES (?1, ?2, ?3, ?4)");
+		rc = dt__prepare(ctx, &st, "SELECT EXISTS (SELECT 1 FROM attendance WHERE event_id = ?1)");
+	if (rc == DT_OK) {
+		sqlite3_bind_int64(st, 1, event);
+		s->any_stored = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
 	if (rc == DT_OK)
 		rc = dt__prepare(ctx, &s->get_att,
-		                 "SELECT mode, minutes, manual FROM attendance WHERE event_id = ?1 AND deputy_id = ?2");
+		                 "SELECT mode, minutes, manual, spans FROM attendance WHERE event_id = ?1 AND deputy_id = ?2");
+	/* the spans are written only when given (?7 not NULL): a record by hand keeps them */
 	if (rc == DT_OK)
 		rc = dt__prepare(ctx, &s->put_att,
-		                 "INSERT INTO attendance(event_id, deputy_id, mode, minutes, manual, recorded_at)"
-		                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(event_id, deputy_id) DO UPDATE SET"
+		                 "INSERT INTO attendance(event_id, deputy_id, mode, minutes, manual, recorded_at, spans)"
+		                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(event_id, deputy_id) DO UPDATE SET"
 		                 " mode = excluded.mode, minutes = excluded.minutes, manual = excluded.manual,"
-		                 " recorded_at = excluded.recorded_at");
+		                 " recorded_at = excluded.recorded_at, spans = coalesce(excluded.spans, spans)");
+	/* by the unique (kind, ref, deputy_id) index: the five kinds of the event's family */
 	if (rc == DT_OK)
-		rc = dt__prepare(ctx, &s->del_record, "DELETE FROM duty_record WHERE ref = ?1 AND deputy_id = ?2");
+		rc = dt__prepare(ctx, &s->del_record,
+		                 "DELETE FROM duty_record WHERE kind IN (?3 || '_onsite', ?3 || '_online', ?3 || '_partial',"
+		                 " ?3 || '_excused', ?3 || '_absent') AND ref = ?1 AND deputy_id = ?2");
 	return rc;
+}
+
+static void put_be64(unsigned char *p, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	for (int i = 7; i >= 0; i--, u >>= 8)
+		p[i] = (unsigned char)(u & 0xff);
+}
+
+static int64_t get_be64(const unsigned char *p)
+{
+	uint64_t u = 0;
+
+	for (int i = 0; i < 8; i++)
+		u = u << 8 | p[i];
+	return (int64_t)u;
 }
 
 /* Merge sorted spans in place (overlapping or touching ones become one);
@@ -342,19 +497,22 @@ static int64_t seconds_within(const span *s, size_t n, int64_t from, int64_t to)
  * the mode changes. Its quantity is minutes: those online, or the event's
  * length on site. */
 static int attendance_record(dt_ctx *ctx, writer_stmts *s, const dt_event_info *ev, int64_t deputy_id, const char *mode,
-                             int64_t minutes)
+                             int64_t minutes, int replace)
 {
 	char ref[40], kind[40];
 	int rc;
 
 	snprintf(ref, sizeof(ref), "attendance:%lld", (long long)ev->id);
 	snprintf(kind, sizeof(kind), "%s_%s", dt__event_family(ev->kind), mode);
-	sqlite3_bind_text(s->del_record, 1, ref, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s->del_record, 2, deputy_id);
-	rc = sqlite3_step(s->del_record);
-	sqlite3_reset(s->del_record);
-	if (rc != SQLITE_DONE)
-		return dt__sqlerr(ctx, rc, "replacing a duty record");
+	if (replace) {
+		sqlite3_bind_text(s->del_record, 1, ref, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->del_record, 2, deputy_id);
+		sqlite3_bind_text(s->del_record, 3, dt__event_family(ev->kind), -1, SQLITE_STATIC);
+		rc = sqlite3_step(s->del_record);
+		sqlite3_reset(s->del_record);
+		if (rc != SQLITE_DONE)
+			return dt__sqlerr(ctx, rc, "replacing a duty record");
+	}
 	if (!strcmp(mode, "onsite") && ev->ends_at != DT_TIME_UNSET)
 		minutes = (ev->ends_at - ev->starts_at) / 60;
 	else if (!strcmp(mode, "excused") || !strcmp(mode, "absent"))
@@ -362,120 +520,135 @@ static int attendance_record(dt_ctx *ctx, writer_stmts *s, const dt_event_info *
 	return dt__archive_add(ctx, deputy_id, kind, ev->starts_at, (double)minutes, ref);
 }
 
+/* Save a deputy's attendance; spans (n pairs) replace the stored ones
+ * unless NULL. found: a row and a duty record exist to be replaced. */
 static int put_attendance(dt_ctx *ctx, writer_stmts *s, const dt_event_info *ev, int64_t deputy_id, const char *mode,
-                          int64_t minutes, int manual)
+                          int64_t minutes, int manual, const span *spans, size_t n, int found)
 {
+	unsigned char *blob = NULL;
 	int rc;
 
+	if (spans && n) {
+		blob = malloc(n * 16);
+		if (!blob)
+			return dt__error(ctx, DT_ENOMEM, "out of memory");
+		for (size_t i = 0; i < n; i++) {
+			put_be64(blob + i * 16, spans[i].join);
+			put_be64(blob + i * 16 + 8, spans[i].left);
+		}
+	}
 	sqlite3_bind_int64(s->put_att, 1, ev->id);
 	sqlite3_bind_int64(s->put_att, 2, deputy_id);
 	sqlite3_bind_text(s->put_att, 3, mode, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s->put_att, 4, minutes);
 	sqlite3_bind_int(s->put_att, 5, manual);
 	sqlite3_bind_int64(s->put_att, 6, dt_ctx_now(ctx));
+	if (blob)
+		sqlite3_bind_blob(s->put_att, 7, blob, (int)(n * 16), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s->put_att, 7);
 	rc = sqlite3_step(s->put_att);
 	sqlite3_reset(s->put_att);
+	free(blob);
 	if (rc != SQLITE_DONE)
 		return dt__sqlerr(ctx, rc, "saving attendance");
-	return attendance_record(ctx, s, ev, deputy_id, mode, minutes);
+	return attendance_record(ctx, s, ev, deputy_id, mode, minutes, found);
 }
 
-/* The stored attendance of a deputy: *found 0 when none. */
-static int get_attendance(dt_ctx *ctx, writer_stmts *s, int64_t event, int64_t deputy_id, char *mode, size_t size,
-                          int64_t *minutes, int *manual, int *found)
+typedef struct {
+	int found;
+	char mode[16];
+	int64_t minutes;
+	int manual;
+} stored_attendance;
+
+/* The stored attendance of a deputy; its spans are appended to buf after
+ * the n there (growing it). */
+static int get_attendance(dt_ctx *ctx, writer_stmts *s, int64_t event, int64_t deputy_id, stored_attendance *a,
+                          span **buf, size_t *cap, size_t n, size_t *nstored)
 {
 	int rc;
 
+	*nstored = 0;
+	memset(a, 0, sizeof(*a));
 	sqlite3_bind_int64(s->get_att, 1, event);
 	sqlite3_bind_int64(s->get_att, 2, deputy_id);
 	rc = sqlite3_step(s->get_att);
-	*found = rc == SQLITE_ROW;
-	if (*found) {
-		snprintf(mode, size, "%s", (const char *)sqlite3_column_text(s->get_att, 0));
-		*minutes = sqlite3_column_int64(s->get_att, 1);
-		*manual = sqlite3_column_int(s->get_att, 2);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_blob(s->get_att, 3);
+		size_t k = (size_t)sqlite3_column_bytes(s->get_att, 3) / 16;
+
+		a->found = 1;
+		snprintf(a->mode, sizeof(a->mode), "%s", (const char *)sqlite3_column_text(s->get_att, 0));
+		a->minutes = sqlite3_column_int64(s->get_att, 1);
+		a->manual = sqlite3_column_int(s->get_att, 2);
+		if (n + k > *cap) {
+			span *b = realloc(*buf, (n + k) * sizeof(*b));
+
+			if (!b) {
+				sqlite3_reset(s->get_att);
+				return dt__error(ctx, DT_ENOMEM, "out of memory");
+			}
+			*buf = b;
+			*cap = n + k;
+		}
+		for (size_t i = 0; i < k; i++) {
+			(*buf)[n + i].join = get_be64(p + i * 16);
+			(*buf)[n + i].left = get_be64(p + i * 16 + 8);
+		}
+		*nstored = k;
 	}
 	sqlite3_reset(s->get_att);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DT_OK : dt__sqlerr(ctx, rc, "reading attendance");
 }
 
-/* Merge one deputy's new spans (sorted, in buf[0..n)) with the stored ones
- * and save what changed. buf has room for n + stored spans. */
+/* Is every span of a[0..n) inside one of the merged, sorted b[0..m)? */
+static int covered(const span *a, size_t n, const span *b, size_t m)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
+		while (k < m && b[k].left < a[i].left)
+			k++;
+		if (k == m || b[k].join > a[i].join)
+			return 0;
+	}
+	return 1;
+}
+
+/* Merge one deputy's new spans (merged, in buf[0..n)) with the stored ones
+ * and save what changed. */
 static int merge_deputy(dt_ctx *ctx, writer_stmts *s, const dt_event_info *ev, int64_t deputy_id, span **buf,
                         size_t *cap, size_t n, dt_attendance_summary *sum)
 {
-	size_t nold = 0, nmerged;
-	int64_t secs, minutes, old_minutes = 0;
-	char old_mode[16] = "";
-	int manual = 0, found, same, rc;
+	stored_attendance old = { 0 };
+	size_t nstored = 0, nmerged;
+	int64_t secs, minutes;
 	const char *mode;
+	int same, rc = DT_OK;
 
-	sqlite3_bind_int64(s->old_spans, 1, ev->id);
-	sqlite3_bind_int64(s->old_spans, 2, deputy_id);
-	while ((rc = sqlite3_step(s->old_spans)) == SQLITE_ROW) {
-		if (n + nold == *cap) {
-			span *b = realloc(*buf, *cap * 2 * sizeof(**buf));
-
-			if (!b) {
-				sqlite3_reset(s->old_spans);
-				return dt__error(ctx, DT_ENOMEM, "out of memory");
-			}
-			*buf = b;
-			*cap *= 2;
-		}
-		(*buf)[n + nold].join = sqlite3_column_int64(s->old_spans, 0);
-		(*buf)[n + nold].left = sqlite3_column_int64(s->old_spans, 1);
-		nold++;
-	}
-	sqlite3_reset(s->old_spans);
-	if (rc != SQLITE_DONE)
-		return dt__sqlerr(ctx, rc, "reading intervals");
-	/* the stored spans are merged already: the union is unchanged when each new span lies inside one */
-	same = nold > 0;
-	for (size_t i = 0; same && i < n; i++) {
-		size_t k = 0;
-
-		while (k < nold && (*buf)[n + k].left < (*buf)[i].left)
-			k++;
-		same = k < nold && (*buf)[n + k].join <= (*buf)[i].join;
-	}
-	if (nold)
-		qsort(*buf, n + nold, sizeof(span), span_cmp);
-	nmerged = merge_spans(*buf, n + nold);
+	if (s->any_stored)
+		rc = get_attendance(ctx, s, ev->id, deputy_id, &old, buf, cap, n, &nstored);
+	if (rc != DT_OK)
+		return rc;
+	/* the union is unchanged when each new span lies inside a stored one */
+	same = nstored > 0 && covered(*buf, n, *buf + n, nstored);
+	if (nstored)
+		qsort(*buf, n + nstored, sizeof(span), span_cmp);
+	nmerged = merge_spans(*buf, n + nstored);
 	secs = seconds_within(*buf, nmerged, ev->starts_at, ev->ends_at);
 	minutes = secs / 60;
 	mode = secs * 100 >= s->share * (ev->ends_at - ev->starts_at) ? "online" : "partial";
-	rc = get_attendance(ctx, s, ev->id, deputy_id, old_mode, sizeof(old_mode), &old_minutes, &manual, &found);
-	if (rc != DT_OK)
-		return rc;
-	if (manual)
-		mode = old_mode; /* a mode recorded by hand stands; the minutes follow the log */
+	if (old.manual)
+		mode = old.mode; /* a mode recorded by hand stands; the minutes follow the log */
 	if (!strcmp(mode, "online"))
 		sum->online++;
 	else if (!strcmp(mode, "partial"))
 		sum->partial++;
-	if (same && found && old_minutes == minutes && !strcmp(old_mode, mode))
+	if (same && old.minutes == minutes && !strcmp(old.mode, mode))
 		return DT_OK;
 	sum->changed++;
-	if (!same) {
-		sqlite3_bind_int64(s->del_spans, 1, ev->id);
-		sqlite3_bind_int64(s->del_spans, 2, deputy_id);
-		rc = sqlite3_step(s->del_spans);
-		sqlite3_reset(s->del_spans);
-		if (rc != SQLITE_DONE)
-			return dt__sqlerr(ctx, rc, "replacing intervals");
-		for (size_t i = 0; i < nmerged; i++) {
-			sqlite3_bind_int64(s->put_span, 1, ev->id);
-			sqlite3_bind_int64(s->put_span, 2, deputy_id);
-			sqlite3_bind_int64(s->put_span, 3, (*buf)[i].join);
-			sqlite3_bind_int64(s->put_span, 4, (*buf)[i].left);
-			rc = sqlite3_step(s->put_span);
-			sqlite3_reset(s->put_span);
-			if (rc != SQLITE_DONE)
-				return dt__sqlerr(ctx, rc, "saving intervals");
-		}
-	}
-	return put_attendance(ctx, s, ev, deputy_id, mode, minutes, manual);
+	return put_attendance(ctx, s, ev, deputy_id, mode, minutes, old.manual, *buf, nmerged, old.found);
 }
 
 static int write_log(log_import *im, dt_attendance_summary *sum)
@@ -483,7 +656,7 @@ static int write_log(log_import *im, dt_attendance_summary *sum)
 	writer_stmts s = { 0 };
 	size_t cap = 64;
 	span *buf = malloc(cap * sizeof(*buf));
-	int rc = buf ? prepare_stmts(im->ctx, &s) : dt__error(im->ctx, DT_ENOMEM, "out of memory");
+	int rc = buf ? prepare_stmts(im->ctx, &s, im->ev.id) : dt__error(im->ctx, DT_ENOMEM, "out of memory");
 
 	for (size_t i = 0; rc == DT_OK && i < im->nrows;) {
 		size_t j = i, n;
@@ -491,20 +664,21 @@ static int write_log(log_import *im, dt_attendance_summary *sum)
 		while (j < im->nrows && im->rows[j].dep == im->rows[i].dep)
 			j++;
 		n = j - i;
-		if (n * 2 > cap) {
-			span *b = realloc(buf, n * 2 * sizeof(*b));
+		if (n > cap) {
+			span *b = realloc(buf, n * sizeof(*b));
 
 			if (!b) {
 				rc = dt__error(im->ctx, DT_ENOMEM, "out of memory");
 				break;
 			}
 			buf = b;
-			cap = n * 2;
+			cap = n;
 		}
 		for (size_t k = 0; k < n; k++) {
 			buf[k].join = im->base + im->rows[i + k].join;
 			buf[k].left = im->base + im->rows[i + k].left;
 		}
+		qsort(buf, n, sizeof(*buf), span_cmp);
 		n = merge_spans(buf, n);
 		sum->deputies++;
 		rc = merge_deputy(im->ctx, &s, &im->ev, im->deps[im->rows[i].dep].deputy_id, &buf, &cap, n, sum);
@@ -517,8 +691,10 @@ static int write_log(log_import *im, dt_attendance_summary *sum)
 
 static void free_import(log_import *im)
 {
+	sqlite3_reset(im->lookup);
+	end_read(im);
 	for (size_t i = 0; i < im->ndeps; i++)
-		free(im->deps[i].code);
+		free(im->deps[i].long_code);
 	free(im->deps);
 	free(im->table);
 	free(im->rows);
@@ -558,7 +734,9 @@ int dt_attendance_import(dt_ctx *ctx, int64_t event, FILE *in, const char *name,
 	if (rc == DT_OK)
 		rc = dt__config_int(ctx, "import.max_field_bytes", &max_field);
 	if (rc == DT_OK)
-		rc = dt__prepare(ctx, &im.lookup, "SELECT id, retired_at FROM deputy WHERE code = ?1");
+		rc = dt__prepare(ctx, &im.lookup, "SELECT id FROM deputy WHERE code = ?1");
+	if (rc == DT_OK)
+		rc = load_retired(&im);
 	if (rc != DT_OK) {
 		free_import(&im);
 		return rc;
@@ -568,6 +746,8 @@ int dt_attendance_import(dt_ctx *ctx, int64_t event, FILE *in, const char *name,
 	im.limit = im.ev.ends_at + grace;
 	fix_offset(&im);
 	rc = dt__csv_read(ctx, in, &o, log_row_read, &im);
+	sqlite3_reset(im.lookup);
+	end_read(&im);
 	sum.rows = im.nrows + im.errors;
 	if (rc == DT_OK && (im.errors || !im.header_done)) {
 		if (im.errors > MAX_REPORTED)
@@ -578,13 +758,18 @@ int dt_attendance_import(dt_ctx *ctx, int64_t event, FILE *in, const char *name,
 		rc = dt__error(ctx, DT_EDATA, "%s: bad input; nothing was recorded", im.name);
 	}
 	if (rc == DT_OK) {
-		qsort(im.rows, im.nrows, sizeof(*im.rows), row_cmp);
-		rc = dt__begin(ctx);
+		rc = group_rows(&im);
+		if (rc == DT_OK)
+			rc = dt__begin(ctx);
 		if (rc == DT_OK) {
 			/* the event may have been cancelled while the log was read */
 			rc = dt__event_get(ctx, event, &im.ev);
 			if (rc == DT_OK)
 				rc = dt__event_open_for_records(ctx, &im.ev, "attendance");
+			/* 16 MB of page cache for the bulk write (the default 2 MB
+			 * makes every deputy's row a read from the file) */
+			if (rc == DT_OK)
+				rc = dt__exec(ctx, "PRAGMA cache_size=-16384");
 			if (rc == DT_OK)
 				rc = write_log(&im, &sum);
 			if (rc == DT_OK && sum.changed)
@@ -592,6 +777,7 @@ int dt_attendance_import(dt_ctx *ctx, int64_t event, FILE *in, const char *name,
 				               (long long)event, im.name, (unsigned long long)sum.rows,
 				               (unsigned long long)sum.changed);
 			rc = dt__end(ctx, rc);
+			sqlite3_exec(ctx->db, "PRAGMA cache_size=-2000", NULL, NULL, NULL); /* SQLite's default again */
 		}
 	}
 	free_import(&im);
@@ -618,10 +804,12 @@ static int retired_before(dt_ctx *ctx, int64_t deputy_id, const dt_event_info *e
 int dt_attendance_record(dt_ctx *ctx, int64_t event, const char *code, const char *mode)
 {
 	writer_stmts s = { 0 };
+	stored_attendance old = { 0 };
 	dt_event_info ev;
-	char old_mode[16];
-	int64_t deputy_id, minutes = 0;
-	int retired, manual, found, rc;
+	span *buf = NULL;
+	size_t cap = 0, nstored = 0;
+	int64_t deputy_id;
+	int retired, rc;
 
 	if (!mode || (strcmp(mode, "onsite") && strcmp(mode, "online") && strcmp(mode, "excused") && strcmp(mode, "absent")))
 		return dt__error(ctx, DT_EUSAGE, "mode '%s' is not one of onsite, online, excused, absent", mode ? mode : "");
@@ -636,14 +824,16 @@ int dt_attendance_record(dt_ctx *ctx, int64_t event, const char *code, const cha
 	if (rc == DT_OK && retired)
 		rc = retired_before(ctx, deputy_id, &ev, code);
 	if (rc == DT_OK)
-		rc = prepare_stmts(ctx, &s);
+		rc = prepare_stmts(ctx, &s, event);
 	if (rc == DT_OK)
-		rc = get_attendance(ctx, &s, event, deputy_id, old_mode, sizeof(old_mode), &minutes, &manual, &found);
+		rc = get_attendance(ctx, &s, event, deputy_id, &old, &buf, &cap, 0, &nstored);
+	/* the minutes the log gave stay: they are what the stream saw */
 	if (rc == DT_OK)
-		rc = put_attendance(ctx, &s, &ev, deputy_id, mode, minutes, 1);
+		rc = put_attendance(ctx, &s, &ev, deputy_id, mode, old.minutes, 1, NULL, 0, old.found);
 	if (rc == DT_OK)
 		rc = dt__audit(ctx, "attendance of event %lld: %s %s", (long long)event, code, mode);
 	finalize_stmts(&s);
+	free(buf);
 	return dt__end(ctx, rc);
 }
 

@@ -299,6 +299,7 @@ void dt_ctx_free(dt_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	sqlite3_finalize(ctx->archive_add);
 	if (ctx->db) {
 		if (ctx->in_tx)
 			sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);

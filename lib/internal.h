@@ -24,6 +24,7 @@ struct dt_ctx {
 	int64_t fixed_now;  /* < 0: not fixed */
 	int in_tx;          /* inside dt__begin / dt__commit */
 	int busy_timeout_ms;
+	sqlite3_stmt *archive_add; /* kept: bulk imports add a record per row */
 };
 
 /* Set ctx's message from a printf format and return status. */

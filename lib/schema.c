@@ -193,23 +193,19 @@ static const char *const migrations[] = {
 	"  CHECK (kind <> 'hearing' OR (announce_at IS NOT NULL AND announce_at < starts_at))"
 	") STRICT;"
 	"CREATE INDEX event_start ON event(starts_at);"
-	/* One row per deputy and event; minutes come from the merged intervals. */
+	/* One row per deputy and event. spans holds the merged online
+	 * intervals as big-endian 64-bit (join, leave) pairs: merging a log
+	 * again with them is a no-op, and one row per deputy keeps a
+	 * million-row log to one write per deputy. */
 	"CREATE TABLE attendance ("
 	"  event_id INTEGER NOT NULL REFERENCES event(id),"
 	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
 	"  mode TEXT NOT NULL CHECK (mode IN ('onsite', 'online', 'partial', 'excused', 'absent')),"
 	"  minutes INTEGER NOT NULL DEFAULT 0 CHECK (minutes >= 0),"
 	"  manual INTEGER NOT NULL DEFAULT 0 CHECK (manual IN (0, 1)),"
+	"  spans BLOB CHECK (spans IS NULL OR length(spans) % 16 = 0),"
 	"  recorded_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (event_id, deputy_id)"
-	") STRICT, WITHOUT ROWID;"
-	/* The merged online intervals: merging a log again with them is a no-op. */
-	"CREATE TABLE online_interval ("
-	"  event_id INTEGER NOT NULL REFERENCES event(id),"
-	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
-	"  joined_at INTEGER NOT NULL,"
-	"  left_at INTEGER NOT NULL CHECK (left_at >= joined_at),"
-	"  PRIMARY KEY (event_id, deputy_id, joined_at)"
 	") STRICT, WITHOUT ROWID;"
 	"CREATE TABLE comment ("
 	"  id INTEGER PRIMARY KEY,"

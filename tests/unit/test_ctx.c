@@ -100,7 +100,7 @@ static void test_migration_from_version_1(void **state)
 	f->ctx = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE learning; DROP TABLE article_tag; DROP TABLE article;"
-	                              " DROP TABLE comment; DROP TABLE online_interval; DROP TABLE attendance; DROP TABLE event;"
+	                              " DROP TABLE comment; DROP TABLE attendance; DROP TABLE event;"
 	                              " DROP TABLE calendar_day; DROP TABLE case_photo; DROP TABLE photo; DROP TABLE case_event;"
 	                              " DROP TABLE cases; DROP TABLE route; DROP TABLE department;"
 	                              " DROP TABLE outbox; DROP TABLE qr_issue; DROP TABLE qr_key; PRAGMA user_version = 1", NULL, NULL,
