@@ -18,7 +18,6 @@
 #include "csvread.h"
 #include "events_internal.h"
 
-#define MAX_REPORTED 50 /* bad rows reported one by one; the rest are counted */
 #define LOOKUPS_PER_READ 4096 /* deputy lookups per read transaction */
 
 typedef struct {
@@ -225,7 +224,7 @@ static void row_error(log_import *im, uint64_t line, const char *column, const c
 {
 	char shown[64];
 
-	if (++im->errors <= MAX_REPORTED)
+	if (++im->errors <= DT_CSV_MAX_REPORTED)
 		dt__diag(im->ctx, "%s:%llu: column '%s': %s%s%s%s%s", im->name, (unsigned long long)line, column, before,
 		         value ? "'" : "", value ? dt__shown(value, shown, sizeof(shown)) : "", value ? "'" : "", after);
 }
@@ -749,14 +748,7 @@ int dt_attendance_import(dt_ctx *ctx, int64_t event, FILE *in, const char *name,
 	sqlite3_reset(im.lookup);
 	end_read(&im);
 	sum.rows = im.nrows + im.errors;
-	if (rc == DT_OK && (im.errors || !im.header_done)) {
-		if (im.errors > MAX_REPORTED)
-			dt__diag(ctx, "%s: ... and %llu more bad rows", im.name, (unsigned long long)(im.errors - MAX_REPORTED));
-		rc = dt__error(ctx, DT_EDATA, "%s: %llu bad rows; nothing was recorded", im.name,
-		               (unsigned long long)(im.errors ? im.errors : 1));
-	} else if (rc == DT_EDATA) {
-		rc = dt__error(ctx, DT_EDATA, "%s: bad input; nothing was recorded", im.name);
-	}
+	rc = dt__csv_outcome(ctx, im.name, rc, im.errors, im.header_done, "recorded");
 	if (rc == DT_OK) {
 		rc = group_rows(&im);
 		if (rc == DT_OK)

@@ -115,7 +115,7 @@ static void comment_error(comment_import *im, uint64_t line, const char *column,
 {
 	char shown[64];
 
-	if (++im->errors <= 50)
+	if (++im->errors <= DT_CSV_MAX_REPORTED)
 		dt__diag(im->ctx, "%s:%llu: column '%s': %s%s%s%s", im->name, (unsigned long long)line, column, what,
 		         value ? " '" : "", value ? dt__shown(value, shown, sizeof(shown)) : "", value ? "'" : "");
 }
@@ -186,14 +186,7 @@ int dt_comment_import(dt_ctx *ctx, int64_t event, FILE *in, const char *name, co
 	if (rc == DT_OK)
 		rc = dt__csv_read(ctx, in, &o, comment_row, &im);
 	sqlite3_finalize(im.lookup);
-	if (rc == DT_OK && (im.errors || !im.header_done)) {
-		if (im.errors > 50)
-			dt__diag(ctx, "%s: ... and %llu more bad rows", im.name, (unsigned long long)(im.errors - 50));
-		rc = dt__error(ctx, DT_EDATA, "%s: %llu bad rows; nothing was imported", im.name,
-		               (unsigned long long)(im.errors ? im.errors : 1));
-	} else if (rc == DT_EDATA) {
-		rc = dt__error(ctx, DT_EDATA, "%s: bad input; nothing was imported", im.name);
-	}
+	rc = dt__csv_outcome(ctx, im.name, rc, im.errors, im.header_done, "imported");
 	if (rc == DT_OK && im.added)
 		rc = dt__audit(ctx, "comments of event %lld from %s: %llu new", (long long)event, im.name,
 		               (unsigned long long)im.added);

@@ -248,3 +248,17 @@ int dt__csv_read(dt_ctx *ctx, FILE *in, const dt_csv_options *o, dt_csv_row_fn f
 	free(r.fields);
 	return rc;
 }
+
+int dt__csv_outcome(dt_ctx *ctx, const char *name, int rc, uint64_t errors, int header_done, const char *verb)
+{
+	if (rc == DT_OK && (errors || !header_done)) {
+		if (errors > DT_CSV_MAX_REPORTED)
+			dt__diag(ctx, "%s: ... and %llu more bad rows", name,
+			         (unsigned long long)(errors - DT_CSV_MAX_REPORTED));
+		return dt__error(ctx, DT_EDATA, "%s: %llu bad rows; nothing was %s", name,
+		                 (unsigned long long)(errors ? errors : 1), verb);
+	}
+	if (rc == DT_EDATA)
+		return dt__error(ctx, DT_EDATA, "%s: bad input; nothing was %s", name, verb);
+	return rc;
+}

@@ -28,6 +28,14 @@ typedef struct {
  * failure DT_EIO; else whatever fn returned to stop, or DT_OK. */
 int dt__csv_read(dt_ctx *ctx, FILE *in, const dt_csv_options *opts, dt_csv_row_fn fn, void *userdata);
 
+/* Bad rows an importer reports one by one; the rest are only counted. */
+#define DT_CSV_MAX_REPORTED 50
+
+/* The status of an all-or-nothing import once dt__csv_read returned rc:
+ * with bad rows (or no header row) DT_EDATA, "NAME: N bad rows; nothing was
+ * VERB", after a line for the rows past DT_CSV_MAX_REPORTED; else rc. */
+int dt__csv_outcome(dt_ctx *ctx, const char *name, int rc, uint64_t errors, int header_done, const char *verb);
+
 /* Check an encoding name ("utf-8", "utf8", "gbk", "gb18030"). */
 int dt__csv_encoding_ok(const char *encoding);
 

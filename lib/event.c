@@ -146,6 +146,20 @@ static int time_or_null_bind(sqlite3_stmt *st, int idx, int64_t t)
 	return t == DT_TIME_UNSET ? sqlite3_bind_null(st, idx) : sqlite3_bind_int64(st, idx, t);
 }
 
+/* The stored fields of e as parameters 2 to 10, in the order of the table. */
+static void bind_fields(sqlite3_stmt *st, const dt_event *e)
+{
+	sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->title, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, e->starts_at);
+	time_or_null_bind(st, 5, e->ends_at);
+	dt__bind_text_or_null(st, 6, e->place);
+	dt__bind_text_or_null(st, 7, e->stream_url);
+	time_or_null_bind(st, 8, e->announce_at);
+	dt__bind_text_or_null(st, 9, e->court);
+	dt__bind_text_or_null(st, 10, e->case_summary);
+}
+
 int dt_event_create(dt_ctx *ctx, const dt_event *in, int64_t *id)
 {
 	dt_event e = *in;
@@ -172,15 +186,7 @@ int dt_event_create(dt_ctx *ctx, const dt_event *in, int64_t *id)
 	                 " case_summary, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)");
 	if (rc == DT_OK) {
 		sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, e.kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, e.title, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, e.starts_at);
-		time_or_null_bind(st, 5, e.ends_at);
-		dt__bind_text_or_null(st, 6, e.place);
-		dt__bind_text_or_null(st, 7, e.stream_url);
-		time_or_null_bind(st, 8, e.announce_at);
-		dt__bind_text_or_null(st, 9, e.court);
-		dt__bind_text_or_null(st, 10, e.case_summary);
+		bind_fields(st, &e);
 		sqlite3_bind_int64(st, 11, dt_ctx_now(ctx));
 		rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt__sqlerr(ctx, sqlite3_errcode(ctx->db), "saving an event");
 		sqlite3_finalize(st);
@@ -292,15 +298,7 @@ int dt_event_update(dt_ctx *ctx, int64_t id, const dt_event *c)
 		                 " revision = revision + ?11, updated_at = ?12 WHERE id = ?1");
 	if (rc == DT_OK) {
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, e.kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, e.title, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, e.starts_at);
-		time_or_null_bind(st, 5, e.ends_at);
-		dt__bind_text_or_null(st, 6, e.place);
-		dt__bind_text_or_null(st, 7, e.stream_url);
-		time_or_null_bind(st, 8, e.announce_at);
-		dt__bind_text_or_null(st, 9, e.court);
-		dt__bind_text_or_null(st, 10, e.case_summary);
+		bind_fields(st, &e);
 		sqlite3_bind_int(st, 11, bump);
 		sqlite3_bind_int64(st, 12, dt_ctx_now(ctx));
 		rc = sqlite3_step(st) == SQLITE_DONE ? DT_OK : dt__sqlerr(ctx, sqlite3_errcode(ctx->db), "changing an event");

@@ -259,7 +259,7 @@ static int learning_row(void *ud, uint64_t line, char **f, size_t n)
 	if (rc == DT_EBUSY || rc == DT_ENOMEM || rc == DT_ERROR)
 		return rc;
 	if (rc != DT_OK) {
-		if (++im->errors <= 50)
+		if (++im->errors <= DT_CSV_MAX_REPORTED)
 			dt__diag(im->ctx, "%s:%llu: column '%s': %s", im->name, (unsigned long long)line, column,
 			         dt_errmsg(im->ctx));
 		return DT_OK;
@@ -280,14 +280,7 @@ int dt_learning_import(dt_ctx *ctx, FILE *in, const char *name, const char *enco
 	if (rc != DT_OK)
 		return rc;
 	rc = dt__csv_read(ctx, in, &o, learning_row, &im);
-	if (rc == DT_OK && (im.errors || !im.header_done)) {
-		if (im.errors > 50)
-			dt__diag(ctx, "%s: ... and %llu more bad rows", im.name, (unsigned long long)(im.errors - 50));
-		rc = dt__error(ctx, DT_EDATA, "%s: %llu bad rows; nothing was imported", im.name,
-		               (unsigned long long)(im.errors ? im.errors : 1));
-	} else if (rc == DT_EDATA) {
-		rc = dt__error(ctx, DT_EDATA, "%s: bad input; nothing was imported", im.name);
-	}
+	rc = dt__csv_outcome(ctx, im.name, rc, im.errors, im.header_done, "imported");
 	if (rc == DT_OK && im.added)
 		rc = dt__audit(ctx, "learning from %s: %llu sessions", im.name, (unsigned long long)im.added);
 	if (rc == DT_OK && added)
