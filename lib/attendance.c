@@ -229,12 +229,14 @@ static void row_error(log_import *im, uint64_t line, const char *column, const c
 		         value ? "'" : "", value ? dt__shown(value, shown, sizeof(shown)) : "", value ? "'" : "", after);
 }
 
-/* A log time: local unless it names its offset. */
+/* A log time: local unless it names its offset, or Unix time. */
 static int log_time(log_import *im, const char *text, int64_t *out)
 {
 	int64_t wall;
 	int has_offset, offset;
 
+	if (dt__time_epoch(text, out))
+		return 1;
 	if (!dt__time_parse_wall(text, &wall, &has_offset, &offset))
 		return 0;
 	if (has_offset) {

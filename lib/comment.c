@@ -146,7 +146,7 @@ static int comment_row(void *ud, uint64_t line, char **f, size_t n)
 		comment_error(im, line, "code", "no deputy with code", f[im->col_code]);
 		return DT_OK;
 	}
-	if (dt_time_parse_local(im->ctx, f[im->col_time], &at) != DT_OK) {
+	if (!dt__time_epoch(f[im->col_time], &at) && dt_time_parse_local(im->ctx, f[im->col_time], &at) != DT_OK) {
 		comment_error(im, line, "time", "not a time that exists:", f[im->col_time]);
 		return DT_OK;
 	}

@@ -92,6 +92,10 @@ int dt__config_text(dt_ctx *ctx, const char *key, char **out);
  * malformed or a date that does not exist. */
 int dt__time_parse_wall(const char *text, int64_t *wall, int *has_offset, int *offset);
 
+/* Unix time as services export it: 10 digits of seconds or 13 of
+ * milliseconds; 0 when text is not that. */
+int dt__time_epoch(const char *text, int64_t *out);
+
 /* The instant of a local wall-clock reading; 0 when the zone skips it. */
 int dt__time_local(int64_t wall, int64_t *out);
 

@@ -45,8 +45,14 @@ static int digits(const char **p, int n, int *out)
 	return 1;
 }
 
+/* One or two digits: spreadsheets write 2026/1/5 9:03. */
+static int short_number(const char **p, int *out)
+{
+	return digits(p, (*p)[0] >= '0' && (*p)[0] <= '9' && (*p)[1] >= '0' && (*p)[1] <= '9' ? 2 : 1, out);
+}
+
 /* "YYYY-MM-DD" at *p (or "YYYY/MM/DD", as spreadsheets and stream
- * services write it): a date that exists. */
+ * services write it, month and day of one digit too): a date that exists. */
 static int parse_ymd(const char **p, int *y, int *m, int *d)
 {
 	char sep;
@@ -54,7 +60,7 @@ static int parse_ymd(const char **p, int *y, int *m, int *d)
 	if (!digits(p, 4, y) || (**p != '-' && **p != '/'))
 		return 0;
 	sep = *(*p)++;
-	if (!digits(p, 2, m) || *(*p)++ != sep || !digits(p, 2, d))
+	if (!short_number(p, m) || *(*p)++ != sep || !short_number(p, d))
 		return 0;
 	return *y >= 1900 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
 }
@@ -69,7 +75,7 @@ static int parse_time_fields(const char *text, int64_t *wall, int *has_offset, i
 	if (!parse_ymd(&p, &y, &mo, &d) || (*p != 'T' && *p != ' '))
 		return 0;
 	p++;
-	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+	if (!short_number(&p, &h) || *p++ != ':' || !digits(&p, 2, &mi))
 		return 0;
 	if (*p == ':') {
 		p++;
@@ -128,6 +134,16 @@ int dt__time_local(int64_t wall, int64_t *out)
 	        back.tm_min * 60 + back.tm_sec != wall)
 		return 0;
 	*out = (int64_t)t;
+	return 1;
+}
+
+int dt__time_epoch(const char *text, int64_t *out)
+{
+	size_t n = strspn(text, "0123456789");
+
+	if (text[n] || (n != 10 && n != 13))
+		return 0;
+	*out = strtoll(text, NULL, 10) / (n == 13 ? 1000 : 1);
 	return 1;
 }
 

@@ -69,6 +69,11 @@ static void test_parse_local(void **state)
 	assert_int_equal(t, 1795829400);
 	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-28T01:30:00Z", &t), DT_OK);
 	assert_int_equal(t, 1795829400);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026/11/28 9:30", &t), DT_OK); /* as spreadsheets write it */
+	assert_int_equal(t, 1795829400);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026/1/5 9:30", &t), DT_OK);
+	assert_int_equal(t, 1767576600);
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-28 9:3", &t), DT_EDATA);
 	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-31 09:30", &t), DT_EDATA);
 	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11/28 09:30", &t), DT_EDATA);
 	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-28 24:00", &t), DT_EDATA);
