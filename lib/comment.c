@@ -123,7 +123,7 @@ static void comment_error(comment_import *im, uint64_t line, const char *column,
 static int comment_row(void *ud, uint64_t line, char **f, size_t n)
 {
 	comment_import *im = ud;
-	int64_t deputy_id = 0, at, id;
+	int64_t deputy_id = 0, retired_at = INT64_MAX, at, id;
 	int added, rc;
 
 	if (!im->header_done)
@@ -137,8 +137,11 @@ static int comment_row(void *ud, uint64_t line, char **f, size_t n)
 	}
 	sqlite3_bind_text(im->lookup, 1, f[im->col_code], -1, SQLITE_STATIC);
 	rc = sqlite3_step(im->lookup);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		deputy_id = sqlite3_column_int64(im->lookup, 0);
+		retired_at = sqlite3_column_type(im->lookup, 1) == SQLITE_NULL ? INT64_MAX
+		                                                             : sqlite3_column_int64(im->lookup, 1);
+	}
 	sqlite3_reset(im->lookup);
 	if (rc != SQLITE_ROW) {
 		if (rc != SQLITE_DONE)
@@ -148,6 +151,10 @@ static int comment_row(void *ud, uint64_t line, char **f, size_t n)
 	}
 	if (!dt__time_epoch(f[im->col_time], &at) && dt_time_parse_local(im->ctx, f[im->col_time], &at) != DT_OK) {
 		comment_error(im, line, "time", "not a time that exists:", f[im->col_time]);
+		return DT_OK;
+	}
+	if (at >= retired_at) {
+		comment_error(im, line, "code", "the deputy had retired by then:", f[im->col_code]);
 		return DT_OK;
 	}
 	if (at < im->ev.starts_at - im->grace || at > dt_ctx_now(im->ctx)) {
@@ -182,7 +189,7 @@ int dt_comment_import(dt_ctx *ctx, int64_t event, FILE *in, const char *name, co
 	if (rc == DT_OK)
 		rc = dt__event_grace(ctx, &im.grace);
 	if (rc == DT_OK)
-		rc = dt__prepare(ctx, &im.lookup, "SELECT id FROM deputy WHERE code = ?1");
+		rc = dt__prepare(ctx, &im.lookup, "SELECT id, retired_at FROM deputy WHERE code = ?1");
 	if (rc == DT_OK)
 		rc = dt__csv_read(ctx, in, &o, comment_row, &im);
 	sqlite3_finalize(im.lookup);

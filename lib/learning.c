@@ -244,7 +244,7 @@ static int learning_row(void *ud, uint64_t line, char **f, size_t n)
 		column = "minutes";
 		rc = dt__error(im->ctx, DT_EDATA, "'%s' is not a whole number of minutes",
 		               dt__shown(f[im->col_minutes], shown, sizeof(shown)));
-	} else if (dt_time_parse_local(im->ctx, f[im->col_time], &at) != DT_OK) {
+	} else if (!dt__time_epoch(f[im->col_time], &at) && dt_time_parse_local(im->ctx, f[im->col_time], &at) != DT_OK) {
 		column = "time";
 		rc = DT_EDATA;
 	} else if (im->col_article >= 0 && (size_t)im->col_article < n && *f[im->col_article] &&

@@ -141,8 +141,9 @@ DT_EXTERN int dt_article_add(dt_ctx *ctx, const dt_article *a, int64_t *id);
 DT_EXTERN int dt_article_list(dt_ctx *ctx, const char *tag, dt_writer *w);
 
 /* One learning session: an article read or an event watched (a replay),
- * minutes long, at time at (not in the future). Exactly one of article and
- * event is > 0. The same session twice is recorded once. */
+ * minutes long, at time at (not in the future). At most one of article and
+ * event is > 0; neither is a course outside both (as the e-learning log
+ * has). The same session twice is DT_EEXISTS. */
 DT_EXTERN int dt_learning_record(dt_ctx *ctx, const char *code, int64_t article, int64_t event, int64_t minutes,
                                  int64_t at);
 

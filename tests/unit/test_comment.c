@@ -113,12 +113,30 @@ static void test_hide_keeps_but_does_not_count(void **state)
 	assert_null(strstr(f->out, "comment_posted"));
 }
 
+static void test_import_refuses_comments_after_retirement(void **state)
+{
+	fixture *f = *state;
+	int64_t id = setup_event(f), t;
+	uint64_t added = 0;
+
+	assert_int_equal(dt_time_parse_local(f->ctx, "2026-11-20 10:00", &t), DT_OK);
+	dt_ctx_set_now(f->ctx, t);
+	assert_int_equal(dt_deputy_retire(f->ctx, "RZ0002"), DT_OK);
+	dt_ctx_set_now(f->ctx, t + 3600);
+	assert_int_equal(import(f, id, "code,time,text\nRZ0002,2026-11-20 09:30:00,之前\nRZ0002,2026-11-20 10:30:00,之后\n",
+	                        &added),
+	                 DT_EDATA);
+	assert_non_null(strstr(f->diag, "comments.csv:3: column 'code': the deputy had retired by then"));
+	assert_null(strstr(f->diag, "comments.csv:2:"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_post_and_refusals),
 		TEST(test_import_once_all_or_nothing),
 		TEST(test_hide_keeps_but_does_not_count),
+		TEST(test_import_refuses_comments_after_retirement),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
