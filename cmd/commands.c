@@ -11,6 +11,7 @@ const rdlz_group rdlz_groups[] = {
 	{ "contact", "cloud contact: personal QR codes" },
 	{ "cases", "cloud supervision: citizens' requests and micro-suggestions" },
 	{ "events", "cloud attendance and learning: meetings, inquiries, hearings, comments, articles" },
+	{ "surveys", "cloud evaluation: satisfaction surveys" },
 	{ "notify", "notifications: the outbox, reminders, notices" },
 	{ "records", "duty records and audit" },
 	{ "setup", "database and settings" },
@@ -306,6 +307,23 @@ static const rdlz_option event_stats_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option run_survey_options[] = {
+	{ "title", 0, ARG_TEXT, "TITLE", NULL, "create: the survey's title" },
+	{ "subject", 0, ARG_TEXT, "SUBJECT", NULL, "create: case:ID, department:CODE, event:ID or text:T" },
+	{ "item", 0, ARG_TEXT, "QUESTION", NULL, "create: a question; repeat for more" },
+	{ "scale", 0, ARG_CHOICE, "SCALE", "satisfied3 score5", "create: 满意/基本满意/不满意 (default) or 1-5" },
+	{ "secret", 0, ARG_NONE, NULL, NULL, "create: keep who voted apart from what was voted" },
+	{ "live-results", 0, ARG_NONE, NULL, NULL, "create: show the counts while the survey is open" },
+	{ "eligible", 0, ARG_TEXT, "WHO", NULL, "create: all (default), event:ID or delegation:NAME" },
+	{ "from", 0, ARG_FILE, "FILE", NULL, "create: a definition file; vote: a batch of ballots (CSV; - for stdin)" },
+	{ "deputy", 0, ARG_DEPUTY, "CODE", NULL, "vote: the deputy casting an online ballot" },
+	{ "answer", 0, ARG_TEXT, "ITEM=CHOICE", NULL, "vote: an answer; repeat for each question" },
+	{ "channel", 0, ARG_CHOICE, "CHANNEL", "online onsite", "vote: online (default for one) or onsite (for a batch)" },
+	{ "encoding", 0, ARG_CHOICE, "ENC", "utf-8 gbk", "vote --from: the file's encoding (default: utf-8)" },
+	{ "watch", 0, ARG_NUMBER, "SECONDS", NULL, "results: redraw every SECONDS until the survey closes" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const rdlz_option export_photos_options[] = {
 	{ "public", 0, ARG_NONE, NULL, NULL, "strip EXIF (GPS, device, owner), XMP and comments" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -416,6 +434,8 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB, 0, 0, ARG_NONE, export_ical_options, cmd_export_ical },
 	{ "event-stats", "events", "[EVENT]", "one event's figures, or per kind of event over a period",
 	  CMD_DB | CMD_OUTPUT, 0, 1, ARG_NONE, event_stats_options, cmd_event_stats },
+	{ "run-survey", "surveys", "ACTION [ID]", "a satisfaction survey: create, open, vote, close, results, list",
+	  CMD_DB | CMD_OUTPUT, 1, 2, ARG_NONE, run_survey_options, cmd_run_survey },
 	/* notify */
 	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },

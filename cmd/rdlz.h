@@ -218,5 +218,6 @@ int cmd_record_learning(rdlz_run *run);
 int cmd_import_learning(rdlz_run *run);
 int cmd_export_ical(rdlz_run *run);
 int cmd_event_stats(rdlz_run *run);
+int cmd_run_survey(rdlz_run *run);
 
 #endif

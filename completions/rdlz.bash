@@ -12,7 +12,7 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -641,6 +641,28 @@ _rdlz()
 			COMPREPLY=()
 		fi
 		;;
+	run-survey)
+		case $prev in
+		--title) return;;
+		--subject) return;;
+		--item) return;;
+		--scale) COMPREPLY=($(compgen -W 'satisfied3 score5' -- "$cur")); return;;
+		--eligible) return;;
+		--from) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
+		--answer) return;;
+		--channel) COMPREPLY=($(compgen -W 'online onsite' -- "$cur")); return;;
+		--encoding) COMPREPLY=($(compgen -W 'utf-8 gbk' -- "$cur")); return;;
+		--watch) return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --title --subject --item --scale --secret --live-results --eligible --from --deputy --answer --channel --encoding --watch --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
 	send-reminders)
 		case $prev in
 		--limit) return;;
@@ -807,7 +829,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

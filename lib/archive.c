@@ -27,6 +27,8 @@ static const struct {
 	{ "activity_excused", "minute" }, { "activity_absent", "minute" },
 	{ "comment_posted", "item" },    /* a comment or message at an event, while not hidden */
 	{ "learning", "minute" },        /* an article read or an event watched again */
+	/* surveys */
+	{ "ballot_cast", "item" },       /* a ballot in a satisfaction survey (never what it said) */
 	/* each module adds its kinds above this sentinel */
 	{ NULL, NULL },
 };

@@ -151,6 +151,21 @@ static const dt_column stats_columns[] = {
  * answered before their due time and the unanswered ones already late;
  * satisfaction is (satisfied + basic) / rated.
  */
+/* A department's satisfaction takes in, beside its cases' ratings, the
+ * answers of the surveys about it or its cases that closed in the period. */
+static const char department_satisfaction[] =
+	"(total(rating IN ('satisfied', 'basic')) + coalesce((SELECT sum(a.satisfied) FROM ballot_answer a"
+	" JOIN survey u ON u.id = a.survey_id JOIN department d ON d.id = u.department_id WHERE d.code = s.v"
+	" AND u.state = 'closed' AND u.closed_at >= ?1 AND u.closed_at < ?2), 0)) * 1.0"
+	" / nullif(count(rating) + (SELECT count(*) FROM ballot_answer a JOIN survey u ON u.id = a.survey_id"
+	" JOIN department d ON d.id = u.department_id WHERE d.code = s.v AND u.state = 'closed'"
+	" AND u.closed_at >= ?1 AND u.closed_at < ?2), 0)";
+
+/* Departments surveyed in the period, so one with no case still shows. */
+static const char surveyed_departments[] =
+	" UNION ALL SELECT DISTINCT d.code, NULL, NULL, NULL, NULL, NULL, NULL FROM survey u"
+	" JOIN department d ON d.id = u.department_id WHERE u.state = 'closed' AND u.closed_at >= ?1 AND u.closed_at < ?2";
+
 int dt_case_stats(dt_ctx *ctx, int64_t from, int64_t to, dt_writer *w)
 {
 	static const char *const groups[] = { "state", "category", "department" };
@@ -160,23 +175,24 @@ int dt_case_stats(dt_ctx *ctx, int64_t from, int64_t to, dt_writer *w)
 
 	for (size_t g = 0; rc == DT_OK && g < 3; g++) {
 		sqlite3_stmt *st;
-		char sql[1400];
+		char sql[2400];
 
 		snprintf(sql, sizeof(sql),
 		         "WITH s AS (SELECT %s AS v, c.answered_at, c.answered_on_time, c.created_at, c.due_at, c.rating,"
 		         "  c.state"
 		         "  FROM cases c LEFT JOIN department p ON p.id = c.department_id"
-		         "  WHERE c.created_at >= ?1 AND c.created_at < ?2),"
+		         "  WHERE c.created_at >= ?1 AND c.created_at < ?2%s),"
 		         " m AS (SELECT v, (answered_at - created_at) / 3600.0 AS h,"
 		         "  row_number() OVER (PARTITION BY v ORDER BY answered_at - created_at) AS rn,"
 		         "  count(*) OVER (PARTITION BY v) AS n FROM s WHERE answered_at IS NOT NULL)"
-		         " SELECT v, count(*), count(answered_at),"
+		         " SELECT v, count(created_at), count(answered_at),"
 		         "  (SELECT avg(h) FROM m WHERE m.v = s.v AND rn IN ((n + 1) / 2, (n + 2) / 2)),"
 		         "  avg(CASE WHEN answered_at IS NOT NULL THEN answered_on_time"
 		         "   WHEN due_at IS NOT NULL AND due_at < ?3 THEN 0 END),"
-		         "  CAST(sum(rating IN ('satisfied', 'basic')) AS REAL) / nullif(count(rating), 0)"
+		         "  %s"
 		         " FROM s GROUP BY v ORDER BY v",
-		         exprs[g]);
+		         exprs[g], g == 2 ? surveyed_departments : "", g == 2 ? department_satisfaction : "CAST(sum(rating IN ('satisfied', 'basic')) AS REAL)"
+		                                                      " / nullif(count(rating), 0)");
 		rc = dt__prepare(ctx, &st, sql);
 		if (rc != DT_OK)
 			break;

@@ -44,14 +44,6 @@ const char *dt__event_kind_label(const char *kind)
 	return kind;
 }
 
-int dt__one_line(const char *s, size_t max_chars)
-{
-	dt_text_info info;
-
-	return s && *s && dt__text_scan(s, strlen(s), &info) == DT_TEXT_OK && !info.controls && !info.breaks &&
-	       info.chars <= max_chars;
-}
-
 int dt__event_grace(dt_ctx *ctx, int64_t *seconds)
 {
 	int rc = dt__config_int(ctx, "attendance.grace_minutes", seconds);

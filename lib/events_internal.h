@@ -34,10 +34,6 @@ const char *dt__event_kind_label(const char *kind);
  * fall in (setting attendance.grace_minutes). */
 int dt__event_grace(dt_ctx *ctx, int64_t *seconds);
 
-/* A line of text for a title or the like: UTF-8, no control characters,
- * at most max_chars characters. */
-int dt__one_line(const char *s, size_t max_chars);
-
 /* The reminder producer of events: announcements and their corrections. */
 int dt__event_announcements(dt_ctx *ctx, uint64_t *queued);
 

@@ -122,6 +122,10 @@ typedef struct {
 /* Check UTF-8 and gather info (may be NULL) in one pass. */
 int dt__text_scan(const char *s, size_t len, dt_text_info *info);
 
+/* A line of text for a title or the like: UTF-8, no control characters,
+ * at most max_chars characters. */
+int dt__one_line(const char *s, size_t max_chars);
+
 /* Strip the digits and a leading '+' of a phone, checking its shape:
  * a mainland mobile (optionally +86) or a landline with area code. */
 int dt__phone_valid(const char *s);

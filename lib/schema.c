@@ -239,6 +239,56 @@ static const char *const migrations[] = {
 	") STRICT;"
 	/* the same session twice (a log imported again) is one session */
 	"CREATE UNIQUE INDEX learning_once ON learning(deputy_id, at, coalesce(article_id, 0), coalesce(event_id, 0));",
+
+	/* 6: satisfaction surveys. Who voted (survey_voter) is kept apart from
+	 * what was voted (ballot, ballot_answer): in a secret survey a ballot
+	 * has a random key, no deputy, no time, and no rowid to give its order. */
+	"CREATE TABLE survey ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL CHECK (length(title) > 0),"
+	"  subject TEXT NOT NULL,"             /* case:ID, department:CODE, event:ID or text:T */
+	"  department_id INTEGER REFERENCES department(id),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  event_id INTEGER REFERENCES event(id),"
+	"  scale TEXT NOT NULL CHECK (scale IN ('satisfied3', 'score5')),"
+	"  secret INTEGER NOT NULL CHECK (secret IN (0, 1)),"
+	"  live INTEGER NOT NULL CHECK (live IN (0, 1)),"
+	"  eligible TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'open', 'closed')),"
+	"  created_at INTEGER NOT NULL,"
+	"  opened_at INTEGER, closed_at INTEGER"
+	") STRICT;"
+	"CREATE TABLE survey_item ("
+	"  survey_id INTEGER NOT NULL REFERENCES survey(id),"
+	"  item INTEGER NOT NULL CHECK (item > 0),"
+	"  question TEXT NOT NULL CHECK (length(question) > 0),"
+	"  PRIMARY KEY (survey_id, item)"
+	") STRICT, WITHOUT ROWID;"
+	/* fixed when the survey opens; channel and time stay NULL in a secret one */
+	"CREATE TABLE survey_voter ("
+	"  survey_id INTEGER NOT NULL REFERENCES survey(id),"
+	"  deputy_id INTEGER NOT NULL REFERENCES deputy(id),"
+	"  voted INTEGER NOT NULL DEFAULT 0 CHECK (voted IN (0, 1)),"
+	"  channel TEXT, voted_at INTEGER,"
+	"  PRIMARY KEY (survey_id, deputy_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE ballot ("
+	"  survey_id INTEGER NOT NULL REFERENCES survey(id),"
+	"  ballot TEXT NOT NULL,"              /* 32 random hex digits */
+	"  channel TEXT NOT NULL CHECK (channel IN ('online', 'onsite')),"
+	"  deputy_id INTEGER REFERENCES deputy(id)," /* NULL in a secret survey */
+	"  PRIMARY KEY (survey_id, ballot)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE ballot_answer ("
+	"  survey_id INTEGER NOT NULL,"
+	"  ballot TEXT NOT NULL,"
+	"  item INTEGER NOT NULL,"
+	"  choice TEXT NOT NULL,"
+	"  satisfied INTEGER NOT NULL CHECK (satisfied IN (0, 1)),"
+	"  PRIMARY KEY (survey_id, ballot, item),"
+	"  FOREIGN KEY (survey_id, ballot) REFERENCES ballot(survey_id, ballot),"
+	"  FOREIGN KEY (survey_id, item) REFERENCES survey_item(survey_id, item)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -147,3 +147,11 @@ int dt__email_valid(const char *s)
 	dot = strrchr(at + 1, '.');
 	return dot && dot > at + 1 && dot[1] != '\0' && at[1] != '.' && !strstr(at, "..");
 }
+
+int dt__one_line(const char *s, size_t max_chars)
+{
+	dt_text_info info;
+
+	return s && *s && dt__text_scan(s, strlen(s), &info) == DT_TEXT_OK && !info.controls && !info.breaks &&
+	       info.chars <= max_chars;
+}

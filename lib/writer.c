@@ -33,8 +33,11 @@ struct dt_writer {
 	int err; /* sticky DT_EIO or DT_ENOMEM */
 	int revealed;
 	uint64_t rows;
-	const dt_column *cols;
+	const dt_column *cols; /* the columns this format shows */
 	size_t ncols;
+	dt_column *shown;      /* when some are left out: the kept ones, */
+	size_t *pick;          /* the caller's index of each, */
+	dt_value *picked;      /* and a row's values in that order */
 	char *mask; /* the masked form of the current cell */
 	size_t mask_cap;
 	char *field; /* a CSV field with its neutralising apostrophe */
@@ -470,6 +473,8 @@ static int json_row(dt_writer *w, const dt_value *values)
 			return fail(w, rc);
 		if (c.null)
 			put_str(w, "null");
+		else if (w->cols[i].flags & DT_COL_NESTED)
+			put(w, c.s, c.len); /* a JSON value the listing built */
 		else if (c.string)
 			put_json_string(w, c.s, c.len);
 		else
@@ -699,6 +704,39 @@ static void table_print(dt_writer *w)
 		table_line(w, r * w->ncols);
 }
 
+static int shown_in(const dt_writer *w, const dt_column *col)
+{
+	int json = w->format == DT_FORMAT_JSON || w->format == DT_FORMAT_JSONL;
+
+	return json ? !(col->flags & DT_COL_FLAT) : !(col->flags & DT_COL_NESTED);
+}
+
+/* Keep the columns this format shows (DT_COL_FLAT and DT_COL_NESTED); when
+ * all are shown, the caller's array is used as it is. */
+static int format_filters(dt_writer *w, const dt_column *cols, size_t ncols)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ncols; i++)
+		n += (size_t)shown_in(w, &cols[i]);
+	if (n == ncols)
+		return DT_OK;
+	w->shown = malloc((n ? n : 1) * sizeof(*w->shown));
+	w->pick = malloc((n ? n : 1) * sizeof(*w->pick));
+	w->picked = malloc((n ? n : 1) * sizeof(*w->picked));
+	if (!w->shown || !w->pick || !w->picked)
+		return DT_ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < ncols; i++)
+		if (shown_in(w, &cols[i])) {
+			w->shown[n] = cols[i];
+			w->pick[n++] = i;
+		}
+	w->cols = w->shown;
+	w->ncols = n;
+	return DT_OK;
+}
+
 /* Declare the columns. CSV writes its BOM and header now; the table stores
  * the names as its first row so they count towards the widths. */
 int dt_writer_begin(dt_writer *w, const dt_column *cols, size_t ncols)
@@ -710,6 +748,10 @@ int dt_writer_begin(dt_writer *w, const dt_column *cols, size_t ncols)
 			return DT_EUSAGE;
 	w->cols = cols;
 	w->ncols = ncols;
+	if (format_filters(w, cols, ncols) != DT_OK)
+		return fail(w, DT_ENOMEM);
+	cols = w->cols;
+	ncols = w->ncols;
 	w->state = ST_BEGUN;
 	switch (w->format) {
 	case DT_FORMAT_TABLE:
@@ -746,6 +788,11 @@ int dt_writer_row(dt_writer *w, const dt_value *values)
 		return w->err;
 	if ((w->flags & DT_WRITE_RECORD) && w->rows > 0)
 		return DT_EUSAGE;
+	if (w->pick) {
+		for (size_t i = 0; i < w->ncols; i++)
+			w->picked[i] = values[w->pick[i]];
+		values = w->picked;
+	}
 	switch (w->format) {
 	case DT_FORMAT_TABLE:
 		rc = table_row(w, values);
@@ -824,6 +871,9 @@ void dt_writer_free(dt_writer *w)
 {
 	if (!w)
 		return;
+	free(w->shown);
+	free(w->pick);
+	free(w->picked);
 	free(w->mask);
 	free(w->field);
 	free(w->quoted);

@@ -18,5 +18,6 @@
 #include "dutytrack/outbox.h"
 #include "dutytrack/cases.h"
 #include "dutytrack/events.h"
+#include "dutytrack/survey.h"
 
 #endif

@@ -32,6 +32,8 @@ typedef enum {
 /* Column flags. */
 #define DT_COL_PHONE 0x1u    /* personal: a phone, masked as 137****0743 */
 #define DT_COL_PERSONAL 0x2u /* personal: a citizen's name, masked as 张* */
+#define DT_COL_FLAT 0x4u     /* table and CSV only: e.g. one column per choice */
+#define DT_COL_NESTED 0x8u   /* JSON only: a text holding a JSON value, written as it is */
 
 /* Writer flags. */
 #define DT_WRITE_BOM 0x1u    /* CSV: start with a UTF-8 byte-order mark */

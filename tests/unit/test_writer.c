@@ -931,6 +931,42 @@ static void test_sink_file(void **state)
 	fclose(fp);
 }
 
+/* Flat columns show in table and CSV, nested ones (raw JSON) in JSON only. */
+static void test_flat_and_nested_columns(void **state)
+{
+	static const dt_column cols[] = {
+		{ "item", DT_COL_INT, 0 },
+		{ "yes", DT_COL_INT, DT_COL_FLAT },
+		{ "no", DT_COL_INT, DT_COL_FLAT },
+		{ "counts", DT_COL_TEXT, DT_COL_NESTED },
+		{ "valid", DT_COL_INT, 0 },
+	};
+	dt_value v[5] = { { 0 } };
+	dt_format fmts[] = { DT_FORMAT_CSV, DT_FORMAT_JSONL, DT_FORMAT_TABLE };
+	const char *want[] = { "item,yes,no,valid\r\n1,2,3,5\r\n",
+		               "{\"item\":1,\"counts\":{\"yes\":2,\"no\":3},\"valid\":5}\n",
+		               "item  yes  no  valid\n----  ---  --  -----\n   1    2   3      5\n" };
+
+	(void)state;
+	v[0].i = 1;
+	v[1].i = 2;
+	v[2].i = 3;
+	v[3].text = "{\"yes\":2,\"no\":3}";
+	v[4].i = 5;
+	for (size_t i = 0; i < 3; i++) {
+		memsink m = { 0 };
+		dt_writer *w;
+
+		assert_int_equal(dt_writer_new(&w, fmts[i], 0, mem_sink, &m), DT_OK);
+		assert_int_equal(dt_writer_begin(w, cols, 5), DT_OK);
+		assert_int_equal(dt_writer_row(w, v), DT_OK);
+		assert_int_equal(dt_writer_end(w), DT_OK);
+		dt_writer_free(w);
+		assert_string_equal(m.buf, want[i]);
+		mem_free(&m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -955,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_streaming),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_sink_file),
+		cmocka_unit_test(test_flat_and_nested_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
