@@ -267,14 +267,8 @@ static int vote_row(void *ud, uint64_t line, char **f, size_t n)
 	}
 	if (rc == DT_OK)
 		rc = cast(im->ctx, &im->s, deputy_id, f[im->col_code], channel, a, na);
-	if (rc == DT_EBUSY || rc == DT_ENOMEM || rc == DT_ERROR)
-		return rc;
-	if (rc != DT_OK) {
-		if (++im->errors <= DT_CSV_MAX_REPORTED)
-			dt__diag(im->ctx, "%s:%llu: column '%s': %s", im->name, (unsigned long long)line, column,
-			         dt_errmsg(im->ctx));
-		return DT_OK;
-	}
+	if (rc != DT_OK)
+		return dt__csv_row_failed(im->ctx, im->name, line, column, rc, &im->errors);
 	im->cast++;
 	return DT_OK;
 }

@@ -262,3 +262,12 @@ int dt__csv_outcome(dt_ctx *ctx, const char *name, int rc, uint64_t errors, int 
 		return dt__error(ctx, DT_EDATA, "%s: bad input; nothing was %s", name, verb);
 	return rc;
 }
+
+int dt__csv_row_failed(dt_ctx *ctx, const char *name, uint64_t line, const char *column, int rc, uint64_t *errors)
+{
+	if (rc == DT_EBUSY || rc == DT_ENOMEM || rc == DT_ERROR)
+		return rc;
+	if (++*errors <= DT_CSV_MAX_REPORTED)
+		dt__diag(ctx, "%s:%llu: column '%s': %s", name, (unsigned long long)line, column, dt_errmsg(ctx));
+	return DT_OK;
+}

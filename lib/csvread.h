@@ -31,6 +31,12 @@ int dt__csv_read(dt_ctx *ctx, FILE *in, const dt_csv_options *opts, dt_csv_row_f
 /* Bad rows an importer reports one by one; the rest are only counted. */
 #define DT_CSV_MAX_REPORTED 50
 
+/* A row's failure rc: a bad row (the context's message, for column) is
+ * reported when among the first DT_CSV_MAX_REPORTED, counted in *errors,
+ * and DT_OK returned so reading goes on; a failure of the database or of
+ * memory is returned to stop. */
+int dt__csv_row_failed(dt_ctx *ctx, const char *name, uint64_t line, const char *column, int rc, uint64_t *errors);
+
 /* The status of an all-or-nothing import once dt__csv_read returned rc:
  * with bad rows (or no header row) DT_EDATA, "NAME: N bad rows; nothing was
  * VERB", after a line for the rows past DT_CSV_MAX_REPORTED; else rc. */

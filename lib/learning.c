@@ -256,14 +256,8 @@ static int learning_row(void *ud, uint64_t line, char **f, size_t n)
 		column = article ? "article" : "minutes";
 		rc = add_learning(im->ctx, deputy_id, article, 0, minutes, at, &added);
 	}
-	if (rc == DT_EBUSY || rc == DT_ENOMEM || rc == DT_ERROR)
-		return rc;
-	if (rc != DT_OK) {
-		if (++im->errors <= DT_CSV_MAX_REPORTED)
-			dt__diag(im->ctx, "%s:%llu: column '%s': %s", im->name, (unsigned long long)line, column,
-			         dt_errmsg(im->ctx));
-		return DT_OK;
-	}
+	if (rc != DT_OK)
+		return dt__csv_row_failed(im->ctx, im->name, line, column, rc, &im->errors);
 	im->added += (uint64_t)added;
 	return DT_OK;
 }
