@@ -251,12 +251,13 @@ int dt__csv_read(dt_ctx *ctx, FILE *in, const dt_csv_options *o, dt_csv_row_fn f
 
 int dt__csv_outcome(dt_ctx *ctx, const char *name, int rc, uint64_t errors, int header_done, const char *verb)
 {
-	if (rc == DT_OK && (errors || !header_done)) {
+	if (rc == DT_OK && !errors && !header_done)
+		return dt__error(ctx, DT_EDATA, "%s: no header row (the file is empty); nothing was %s", name, verb);
+	if (rc == DT_OK && errors) {
 		if (errors > DT_CSV_MAX_REPORTED)
 			dt__diag(ctx, "%s: ... and %llu more bad rows", name,
 			         (unsigned long long)(errors - DT_CSV_MAX_REPORTED));
-		return dt__error(ctx, DT_EDATA, "%s: %llu bad rows; nothing was %s", name,
-		                 (unsigned long long)(errors ? errors : 1), verb);
+		return dt__error(ctx, DT_EDATA, "%s: %llu bad rows; nothing was %s", name, (unsigned long long)errors, verb);
 	}
 	if (rc == DT_EDATA)
 		return dt__error(ctx, DT_EDATA, "%s: bad input; nothing was %s", name, verb);

@@ -302,8 +302,12 @@ int dt_survey_create_from(dt_ctx *ctx, FILE *in, const char *name, int64_t *id)
 	}
 	if (rc == DT_OK) {
 		rc = dt_survey_create(ctx, &s, id);
-		if (rc == DT_EUSAGE)
-			rc = dt__error(ctx, DT_EDATA, "%s: %s", name, dt_errmsg(ctx));
+		if (rc == DT_EUSAGE) {
+			char why[DT_ERRMSG_MAX];
+
+			snprintf(why, sizeof(why), "%s", dt_errmsg(ctx)); /* the message is rewritten in place */
+			rc = dt__error(ctx, DT_EDATA, "%s: %s", name, why);
+		}
 	}
 	free(text);
 	return rc;

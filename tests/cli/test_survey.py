@@ -106,6 +106,11 @@ class SurveyTest(RdlzTestCase):
         bad = self.write("bad.txt", "title: x\nsubject: text:y\nitem: q\nsecret: perhaps\n")
         r = self.run_rdlz("run-survey", "create", "--from", bad, expect=65)
         self.assertIn("bad.txt:4: secret is yes or no", r.err)
+        r = self.run_rdlz("run-survey", "create", "--from", "-", stdin="title: x\nsubject: text:y\nitem: q\nscale: s7\n",
+                          expect=65)
+        self.assertEqual(r.err, "rdlz: -: scale 's7' is not satisfied3 or score5\n")
+        r = self.run_rdlz("run-survey", "vote", sid, "--from", "-", stdin="", expect=65)
+        self.assertIn("-: no header row (the file is empty); nothing was counted", r.err)
 
     def test_many_processes_vote_at_once(self):
         """8 processes cast the ballots of all deputies, every deputy twice
