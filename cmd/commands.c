@@ -12,6 +12,7 @@ const rdlz_group rdlz_groups[] = {
 	{ "cases", "cloud supervision: citizens' requests and micro-suggestions" },
 	{ "events", "cloud attendance and learning: meetings, inquiries, hearings, comments, articles" },
 	{ "surveys", "cloud evaluation: satisfaction surveys" },
+	{ "ranking", "cloud ranking: points rules, the performance index, the leaderboard" },
 	{ "notify", "notifications: the outbox, reminders, notices" },
 	{ "records", "duty records and audit" },
 	{ "setup", "database and settings" },
@@ -324,6 +325,28 @@ static const rdlz_option run_survey_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option show_rules_options[] = {
+	{ "version", 0, ARG_NUMBER, "N", NULL, "this version (default: the newest)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option rank_options[] = {
+	{ "period", 0, ARG_TEXT, "PERIOD", NULL, "a month (2026-11), a quarter (2026-Q4) or a year (2026)" },
+	{ "from", 0, ARG_DATE, "DATE", NULL, "or from this day" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "to this day, included" },
+	{ "top", 0, ARG_NUMBER, "N", NULL, "only ranks 1 to N" },
+	{ "bottom", 0, ARG_NUMBER, "N", NULL, "only the last N rows" },
+	{ "delegation", 0, ARG_TEXT, "NAME", NULL, "only this delegation's rows (ranks stay congress-wide)" },
+	{ "rules-version", 0, ARG_NUMBER, "N", NULL, "rank under this rules version (default: the newest)" },
+	{ "explain", 0, ARG_DEPUTY, "CODE", NULL, "every record of this deputy with its points, and the sums" },
+	{ "save", 0, ARG_NONE, NULL, NULL, "save the ranking as published; prints its id" },
+	{ "verify", 0, ARG_NUMBER, "ID", NULL, "has anything a saved ranking was computed from changed?" },
+	{ "saved", 0, ARG_NUMBER, "ID", NULL, "a saved ranking's rows as they were published" },
+	{ "remind-bottom", 0, ARG_NUMBER, "N", NULL, "queue a reminder to each of the last N deputies" },
+	{ "remind-below", 0, ARG_NUMBER, "INDEX", NULL, "queue a reminder to each deputy whose index is below INDEX" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const rdlz_option export_photos_options[] = {
 	{ "public", 0, ARG_NONE, NULL, NULL, "strip EXIF (GPS, device, owner), XMP and comments" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -436,6 +459,12 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB | CMD_OUTPUT, 0, 1, ARG_NONE, event_stats_options, cmd_event_stats },
 	{ "run-survey", "surveys", "ACTION [ID]", "a satisfaction survey: create, open, vote, close, results, list",
 	  CMD_DB | CMD_OUTPUT, 1, 2, ARG_NONE, run_survey_options, cmd_run_survey },
+	{ "set-rules", "ranking", "FILE|-", "store a points rules file (kind,category,points,per,cap) as a new version",
+	  CMD_DB, 1, 1, ARG_FILE, no_options, cmd_set_rules },
+	{ "show-rules", "ranking", "", "the points rules of a version",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, show_rules_options, cmd_show_rules },
+	{ "rank", "ranking", "", "rank the deputies of a period by points; explain, save, verify, remind",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, rank_options, cmd_rank },
 	/* notify */
 	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },

@@ -219,5 +219,8 @@ int cmd_import_learning(rdlz_run *run);
 int cmd_export_ical(rdlz_run *run);
 int cmd_event_stats(rdlz_run *run);
 int cmd_run_survey(rdlz_run *run);
+int cmd_set_rules(rdlz_run *run);
+int cmd_show_rules(rdlz_run *run);
+int cmd_rank(rdlz_run *run);
 
 #endif

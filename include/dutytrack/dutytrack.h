@@ -19,5 +19,6 @@
 #include "dutytrack/cases.h"
 #include "dutytrack/events.h"
 #include "dutytrack/survey.h"
+#include "dutytrack/rank.h"
 
 #endif

@@ -99,7 +99,8 @@ static void test_migration_from_version_1(void **state)
 	dt_ctx_free(f->ctx);
 	f->ctx = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE ballot_answer; DROP TABLE ballot; DROP TABLE survey_voter; DROP TABLE survey_item;"
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE ranking_row; DROP TABLE ranking; DROP TABLE rule; DROP TABLE rules_version;"
+	                              " DROP TABLE ballot_answer; DROP TABLE ballot; DROP TABLE survey_voter; DROP TABLE survey_item;"
 	                              " DROP TABLE survey; DROP TABLE learning; DROP TABLE article_tag; DROP TABLE article;"
 	                              " DROP TABLE comment; DROP TABLE attendance; DROP TABLE event;"
 	                              " DROP TABLE calendar_day; DROP TABLE case_photo; DROP TABLE photo; DROP TABLE case_event;"
@@ -109,7 +110,7 @@ static void test_migration_from_version_1(void **state)
 	                 SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(test_open(f, 0), DT_ESCHEMA);
-	assert_non_null(strstr(dt_errmsg(f->ctx), "schema version 1, older than this rdlz's 6; run 'rdlz init'"));
+	assert_non_null(strstr(dt_errmsg(f->ctx), "schema version 1, older than this rdlz's 7; run 'rdlz init'"));
 	dt_ctx_free(f->ctx);
 	f->ctx = NULL;
 	assert_int_equal(test_open(f, 1), DT_OK);
@@ -156,7 +157,7 @@ static void test_strerror_and_journal(void **state)
 	/* Debian 12's SQLite (3.40) lacks the WAL-reset fix: rollback journal */
 	if (sqlite3_libversion_number() < 3044006)
 		assert_string_equal(dt_journal_mode(), "delete");
-	assert_int_equal(dt_schema_version(), 6);
+	assert_int_equal(dt_schema_version(), 7);
 }
 
 static void test_actor(void **state)
