@@ -133,3 +133,23 @@ int cmd_rank(rdlz_run *run)
 		return rdlz_finish(run, w, dt_rank_explain(run->ctx, &o, explain, w));
 	return rdlz_finish(run, w, dt_rank(run->ctx, &o, w));
 }
+
+int cmd_publish_leaderboard(rdlz_run *run)
+{
+	dt_rank_options o = DT_RANK_OPTIONS_INIT;
+	const char *dir = rdlz_opt(run, "out");
+	long n = 0;
+	int rc, code = period_options(run, &o);
+
+	if (code == EXIT_OK && rdlz_opt(run, "rules-version"))
+		code = rdlz_opt_int(run, "rules-version", 1, INT32_MAX, &n), o.rules_version = n;
+	if (code != EXIT_OK)
+		return code;
+	if (!dir)
+		return rdlz_usage_error(run->cmd, "'publish-leaderboard' needs --out DIR");
+	rc = dt_leaderboard_publish(run->ctx, &o, dir);
+	if (rc != DT_OK)
+		return rdlz_fail(run, rc);
+	fprintf(run->out, "%s/index.html\n%s/leaderboard.json\n", dir, dir);
+	return EXIT_OK;
+}

@@ -347,6 +347,15 @@ static const rdlz_option rank_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option leaderboard_options[] = {
+	{ "period", 0, ARG_TEXT, "PERIOD", NULL, "a month (2026-11), a quarter (2026-Q4) or a year (2026)" },
+	{ "from", 0, ARG_DATE, "DATE", NULL, "or from this day" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "to this day, included" },
+	{ "rules-version", 0, ARG_NUMBER, "N", NULL, "rank under this rules version (default: the newest)" },
+	{ "out", 'o', ARG_DIR, "DIR", NULL, "write index.html, leaderboard.json and photos/ into DIR" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const rdlz_option export_photos_options[] = {
 	{ "public", 0, ARG_NONE, NULL, NULL, "strip EXIF (GPS, device, owner), XMP and comments" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -465,6 +474,8 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, show_rules_options, cmd_show_rules },
 	{ "rank", "ranking", "", "rank the deputies of a period by points; explain, save, verify, remind",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, rank_options, cmd_rank },
+	{ "publish-leaderboard", "ranking", "", "write the leaderboard page and its JSON for the home page",
+	  CMD_DB, 0, 0, ARG_NONE, leaderboard_options, cmd_publish_leaderboard },
 	/* notify */
 	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },

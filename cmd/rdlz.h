@@ -222,5 +222,6 @@ int cmd_run_survey(rdlz_run *run);
 int cmd_set_rules(rdlz_run *run);
 int cmd_show_rules(rdlz_run *run);
 int cmd_rank(rdlz_run *run);
+int cmd_publish_leaderboard(rdlz_run *run);
 
 #endif

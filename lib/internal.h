@@ -83,6 +83,10 @@ int dt__department_lookup(dt_ctx *ctx, const char *code, int64_t *id);
 int dt__archive_add(dt_ctx *ctx, int64_t deputy_id, const char *kind, int64_t at, double quantity,
                     const char *ref);
 
+/* Replace the file at path whole with n bytes of data (a temporary file
+ * renamed over it), mode 0600, or mode when not 0. */
+int dt__file_write(dt_ctx *ctx, const char *path, const void *data, size_t n, int mode);
+
 /* Config values for the library's own use: the default when unset. */
 int dt__config_int(dt_ctx *ctx, const char *key, int64_t *out);
 int dt__config_text(dt_ctx *ctx, const char *key, char **out);

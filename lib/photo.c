@@ -184,7 +184,7 @@ static const dt_column export_columns[] = {
 	{ "bytes", DT_COL_INT, 0 },
 };
 
-static int write_photo(dt_ctx *ctx, const char *path, const unsigned char *data, size_t n)
+int dt__file_write(dt_ctx *ctx, const char *path, const void *data, size_t n, int mode)
 {
 	size_t tn = strlen(path) + 16;
 	char *tmp = malloc(tn);
@@ -195,10 +195,12 @@ static int write_photo(dt_ctx *ctx, const char *path, const unsigned char *data,
 		return dt__error(ctx, DT_ENOMEM, "out of memory");
 	snprintf(tmp, tn, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+	if (fd < 0 || (mode && fchmod(fd, (mode_t)mode) != 0) || !(f = fdopen(fd, "wb"))) {
 		int e = errno;
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(tmp);
+		}
 		free(tmp);
 		return dt__error(ctx, DT_EIO, "cannot write '%s': %s", path, strerror(e));
 	}
@@ -267,7 +269,7 @@ int dt_case_export_photos(dt_ctx *ctx, int64_t id, const char *dir, int public_c
 		}
 		snprintf(path, sizeof(path), "%s/%s.%s", dir, (const char *)sqlite3_column_text(st, 0),
 		         !strcmp(ext, "jpeg") ? "jpg" : ext);
-		rc = write_photo(ctx, path, data, n);
+		rc = dt__file_write(ctx, path, data, n, 0);
 		free(clean);
 		v[0].text = path;
 		v[1].text = mime;

@@ -72,6 +72,12 @@ DT_EXTERN int dt_rank_saved(dt_ctx *ctx, int64_t id, dt_writer *w);
  * what they lack against the median, once per deputy and period. */
 DT_EXTERN int dt_rank_remind(dt_ctx *ctx, const dt_rank_options *o, int64_t bottom, double below, uint64_t *queued);
 
+/* Write dir/leaderboard.json (the period, its rules version and the rows
+ * as dt_rank writes them) and a self-contained dir/index.html: the top
+ * three with their photos (copied into dir/photos; a drawn placeholder
+ * when there is none) and the whole table. Files are replaced whole. */
+DT_EXTERN int dt_leaderboard_publish(dt_ctx *ctx, const dt_rank_options *o, const char *dir);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,9 +2,50 @@
 ranked from real module records (attendance, comments, learning, ballots),
 the explanation against the leaderboard, save and verify across a rules
 change and a later edit, and reminders once per period."""
+import json
+import os
+import shutil
+import struct
+import subprocess
 import unittest
+import zlib
 
 from rdlztest import RdlzTestCase
+
+
+def png_pixels(data):
+    """(width, height, rows of RGB tuples) of an 8-bit RGB or RGBA PNG, as Chromium writes them."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and color in (2, 6)
+            bpp = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * bpp:x * bpp + 3]) for x in range(width)])
+        prev = line
+    return width, height, rows
 
 ROSTER = ("code,name,delegation,email\n"
           "RZ0001,张三,甲,a@example.cn\n"
@@ -93,6 +134,45 @@ class RankTest(RdlzTestCase):
         self.assertEqual(len([k for k in keys if k.startswith("rank-2026-11:")]), 2)
         self.run_rdlz("rank", "--period", "2026-13", expect=2)
         self.run_rdlz("rank", expect=2)
+
+    def test_leaderboard_page_in_a_real_browser(self):
+        face = self.write("face.png", b"")
+        w = h = 16
+        raw = b"".join(b"\x00" + bytes([20, 90, 200] * w) for _ in range(h))
+        chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+        self.write("face.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                   chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+        self.ok("set-deputy", "RZ0001", "--photo", face)
+        self.ok("set-deputy", "RZ0002", "--name", "<b>李四</b>")
+        out = os.path.join(self.dir, "site")
+        self.ok("publish-leaderboard", "--period", "2026-11", "--out", out)
+        board = json.loads(self.read(os.path.join(out, "leaderboard.json")))
+        self.assertEqual((board["period"], board["rows"][0]["code"], len(board["rows"])), ("2026-11", "RZ0001", 4))
+        self.assertEqual(board["rows"], self.rank())
+        page = self.read(os.path.join(out, "index.html")).decode()
+        self.assertIn('<img src="photos/RZ0001.png"', page)
+        self.assertEqual(self.read(os.path.join(out, "photos", "RZ0001.png")), self.read(face))
+        self.assertIn("&lt;b&gt;李四&lt;/b&gt;", page)
+        self.assertNotIn("<b>李四", page)
+        self.assertNotIn("http", page)  # nothing fetched from elsewhere
+        self.assertEqual(page.count("<svg"), 2)  # placeholders for the two without photos
+        chromium = shutil.which("chromium")
+        self.assertIsNotNone(chromium, "chromium is installed by scripts/bootstrap")
+        shot = os.path.join(self.dir, "shot.png")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--user-data-dir=" + os.path.join(self.dir, "chromium"), "--hide-scrollbars",
+                        "--window-size=800,900", "--screenshot=" + shot, "file://" + os.path.join(out, "index.html")],
+                       capture_output=True, timeout=120, check=True)
+        width, height, rows = png_pixels(self.read(shot))
+        self.assertEqual((width, height), (800, 900))
+        header = rows[20][400]
+        self.assertTrue(abs(header[0] - 0xb3) < 8 and header[1] < 60, f"the header is not red: {header}")
+        # the first card shows the copied photo (blue) where its image stands
+        blue = sum(1 for y in range(120, 230) for x in range(60, 220) if rows[y][x][2] > 150 and rows[y][x][0] < 80)
+        self.assertGreater(blue, 2000, "the top deputy's photo is not on the page")
+        colours = {px for row in rows[::10] for px in row[::10]}
+        self.assertGreater(len(colours), 20, "the page rendered blank")
 
 
 if __name__ == "__main__":
