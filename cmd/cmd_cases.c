@@ -70,10 +70,7 @@ int cmd_import_departments(rdlz_run *run)
 		return code;
 	rc = dt_department_import(run->ctx, in, path, &n);
 	rdlz_close_input(in);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRIu64 "\n", n);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, (int64_t)n);
 }
 
 int cmd_list_departments(rdlz_run *run)
@@ -293,10 +290,7 @@ int cmd_set_calendar(rdlz_run *run)
 		return code;
 	rc = dt_calendar_load(run->ctx, in, path, &n);
 	rdlz_close_input(in);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRIu64 "\n", n);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, (int64_t)n);
 }
 
 int cmd_export_photos(rdlz_run *run)
@@ -324,8 +318,5 @@ int cmd_purge_citizen_data(rdlz_run *run)
 	if (dt_date_parse(run->ctx, before, &t) != DT_OK)
 		return rdlz_usage_error(run->cmd, "option '--before': %s", dt_errmsg(run->ctx));
 	rc = dt_case_purge_citizen_data(run->ctx, t, &n);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRIu64 "\n", n);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, (int64_t)n);
 }

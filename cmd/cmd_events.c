@@ -44,10 +44,7 @@ int cmd_create_event(rdlz_run *run)
 	if (!e.kind || !e.title || e.starts_at == DT_TIME_UNSET)
 		return rdlz_usage_error(run->cmd, "'create-event' needs --kind, --title and --starts");
 	rc = dt_event_create(run->ctx, &e, &id);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRId64 "\n", id);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, id);
 }
 
 int cmd_set_event(rdlz_run *run)
@@ -188,10 +185,7 @@ int cmd_post_comment(rdlz_run *run)
 	}
 	rc = dt_comment_post(run->ctx, id, rdlz_opt(run, "deputy"), text, &comment);
 	free(owned);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRId64 "\n", comment);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, comment);
 }
 
 int cmd_import_comments(rdlz_run *run)
@@ -207,10 +201,7 @@ int cmd_import_comments(rdlz_run *run)
 		return code;
 	rc = dt_comment_import(run->ctx, id, in, run->argv[1], rdlz_opt(run, "encoding"), &added);
 	rdlz_close_input(in);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRIu64 "\n", added);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, (int64_t)added);
 }
 
 int cmd_list_comments(rdlz_run *run)
@@ -265,10 +256,7 @@ int cmd_add_article(rdlz_run *run)
 	a.ntags = n;
 	rc = dt_article_add(run->ctx, &a, &id);
 	free(owned);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRId64 "\n", id);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, id);
 }
 
 int cmd_list_articles(rdlz_run *run)
@@ -312,10 +300,7 @@ int cmd_import_learning(rdlz_run *run)
 		return code;
 	rc = dt_learning_import(run->ctx, in, run->argv[0], rdlz_opt(run, "encoding"), &added);
 	rdlz_close_input(in);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRIu64 "\n", added);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, (int64_t)added);
 }
 
 /* Write the calendar to path through a temporary file renamed over it, so

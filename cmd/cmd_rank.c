@@ -17,10 +17,7 @@ int cmd_set_rules(rdlz_run *run)
 		return code;
 	rc = dt_rules_load(run->ctx, in, run->argv[0], &version);
 	rdlz_close_input(in);
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRId64 "\n", version);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, version);
 }
 
 int cmd_show_rules(rdlz_run *run)
@@ -112,19 +109,13 @@ int cmd_rank(rdlz_run *run)
 		if (code != EXIT_OK)
 			return code;
 		rc = dt_rank_remind(run->ctx, &o, n, below, &queued);
-		if (rc != DT_OK)
-			return rdlz_fail(run, rc);
-		fprintf(run->out, "%" PRIu64 "\n", queued);
-		return EXIT_OK;
+		return rdlz_print_number(run, rc, (int64_t)queued);
 	}
 	if (rdlz_has(run, "save")) {
 		int64_t id = 0;
 		int rc = dt_rank_save(run->ctx, &o, &id);
 
-		if (rc != DT_OK)
-			return rdlz_fail(run, rc);
-		fprintf(run->out, "%" PRId64 "\n", id);
-		return EXIT_OK;
+		return rdlz_print_number(run, rc, id);
 	}
 	code = rdlz_writer(run, 0, &w);
 	if (code != EXIT_OK)

@@ -42,10 +42,7 @@ static int survey_create(rdlz_run *run)
 		s.eligible = rdlz_opt(run, "eligible");
 		rc = dt_survey_create(run->ctx, &s, &id);
 	}
-	if (rc != DT_OK)
-		return rdlz_fail(run, rc);
-	fprintf(run->out, "%" PRId64 "\n", id);
-	return EXIT_OK;
+	return rdlz_print_number(run, rc, id);
 }
 
 static int survey_vote(rdlz_run *run, int64_t id)
@@ -67,10 +64,7 @@ static int survey_vote(rdlz_run *run, int64_t id)
 		rc = dt_survey_vote_import(run->ctx, id, in, from, rdlz_opt(run, "encoding"), rdlz_opt(run, "channel"),
 		                           &count);
 		rdlz_close_input(in);
-		if (rc != DT_OK)
-			return rdlz_fail(run, rc);
-		fprintf(run->out, "%" PRIu64 "\n", count);
-		return EXIT_OK;
+		return rdlz_print_number(run, rc, (int64_t)count);
 	}
 	while ((p = rdlz_opt_nth(run, "answer", (int)n)) != NULL)
 		answers[n++] = p;

@@ -4,6 +4,7 @@
  * did-you-mean for names that do not exist.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,5 +353,13 @@ int rdlz_opt_time(rdlz_run *run, const char *name, int64_t *out)
 		return EXIT_OK;
 	if (dt_time_parse_local(run->ctx, v, out) != DT_OK)
 		return rdlz_usage_error(run->cmd, "option '--%s': %s", name, dt_errmsg(run->ctx));
+	return EXIT_OK;
+}
+
+int rdlz_print_number(rdlz_run *run, int rc, int64_t n)
+{
+	if (rc != DT_OK)
+		return rdlz_fail(run, rc);
+	fprintf(run->out, "%" PRId64 "\n", n);
 	return EXIT_OK;
 }

@@ -140,6 +140,10 @@ int rdlz_opt_time(rdlz_run *run, const char *name, int64_t *out);
  * breaks dropped); text_name may be NULL. *owned is what the caller frees. */
 int rdlz_text_option(rdlz_run *run, const char *text_name, const char *file_name, const char **text, char **owned);
 
+/* A command's one result: the error of rc, or n on a line of its own
+ * (a new id, a count), so scripts read it with $(...). */
+int rdlz_print_number(rdlz_run *run, int rc, int64_t n);
+
 /* Operand index as a positive id of a what ("case", "event"). */
 int rdlz_operand_id(rdlz_run *run, int index, const char *what, int64_t *id);
 
