@@ -35,28 +35,6 @@ int cmd_show_rules(rdlz_run *run)
 	return rdlz_finish(run, w, dt_rules_show(run->ctx, version, w));
 }
 
-/* The period of --period or --from/--to into o. */
-static int period_options(rdlz_run *run, dt_rank_options *o)
-{
-	const char *period = rdlz_opt(run, "period");
-	int code;
-
-	if (period && (rdlz_opt(run, "from") || rdlz_opt(run, "to")))
-		return rdlz_usage_error(run->cmd, "give --period or --from and --to, not both");
-	if (period) {
-		if (dt_period_parse(run->ctx, period, &o->from, &o->to) != DT_OK)
-			return rdlz_usage_error(run->cmd, "%s", dt_errmsg(run->ctx));
-		o->period = period;
-		return EXIT_OK;
-	}
-	if (!rdlz_opt(run, "from") || !rdlz_opt(run, "to"))
-		return rdlz_usage_error(run->cmd, "give --period (2026-11, 2026-Q4, 2026) or both --from and --to");
-	code = rdlz_opt_day(run, "from", 0, &o->from);
-	if (code == EXIT_OK)
-		code = rdlz_opt_day(run, "to", 1, &o->to);
-	return code;
-}
-
 static int rank_record(rdlz_run *run, int (*fn)(dt_ctx *, int64_t, dt_writer *), int64_t id)
 {
 	dt_writer *w;
@@ -81,7 +59,7 @@ int cmd_rank(rdlz_run *run)
 			return code;
 		return rank_record(run, !strcmp(which, "verify") ? dt_rank_verify : dt_rank_saved, n);
 	}
-	code = period_options(run, &o);
+	code = rdlz_period(run, &o.period, &o.from, &o.to);
 	if (code == EXIT_OK && rdlz_opt(run, "rules-version"))
 		code = rdlz_opt_int(run, "rules-version", 1, INT32_MAX, &n), o.rules_version = n;
 	if (code == EXIT_OK && rdlz_opt(run, "top"))
@@ -130,7 +108,7 @@ int cmd_publish_leaderboard(rdlz_run *run)
 	dt_rank_options o = DT_RANK_OPTIONS_INIT;
 	const char *dir = rdlz_opt(run, "out");
 	long n = 0;
-	int rc, code = period_options(run, &o);
+	int rc, code = rdlz_period(run, &o.period, &o.from, &o.to);
 
 	if (code == EXIT_OK && rdlz_opt(run, "rules-version"))
 		code = rdlz_opt_int(run, "rules-version", 1, INT32_MAX, &n), o.rules_version = n;

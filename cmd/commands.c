@@ -14,6 +14,7 @@ const rdlz_group rdlz_groups[] = {
 	{ "surveys", "cloud evaluation: satisfaction surveys" },
 	{ "ranking", "cloud ranking: points rules, the performance index, the leaderboard" },
 	{ "notify", "notifications: the outbox, reminders, notices" },
+	{ "reports", "reports and exchange: the period's report, Excel, open data" },
 	{ "records", "duty records and audit" },
 	{ "setup", "database and settings" },
 	{ "shell", "help and shell" },
@@ -330,6 +331,16 @@ static const rdlz_option show_rules_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option report_options[] = {
+	{ "period", 0, ARG_TEXT, "PERIOD", NULL, "a month (2026-11), a quarter (2026-Q4) or a year (2026)" },
+	{ "year", 0, ARG_NUMBER, "YEAR", NULL, "the year YEAR (the same as --period YEAR)" },
+	{ "from", 0, ARG_DATE, "DATE", NULL, "or from this day" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "to this day, included" },
+	{ "html", 0, ARG_FILE, "FILE", NULL, "write the printable page with its charts to FILE instead" },
+	{ "pdf", 0, ARG_FILE, "FILE", NULL, "print the page to FILE as PDF through headless Chromium" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const rdlz_option rank_options[] = {
 	{ "period", 0, ARG_TEXT, "PERIOD", NULL, "a month (2026-11), a quarter (2026-Q4) or a year (2026)" },
 	{ "from", 0, ARG_DATE, "DATE", NULL, "or from this day" },
@@ -476,6 +487,8 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, rank_options, cmd_rank },
 	{ "publish-leaderboard", "ranking", "", "write the leaderboard page and its JSON for the home page",
 	  CMD_DB, 0, 0, ARG_NONE, leaderboard_options, cmd_publish_leaderboard },
+	{ "report", "reports", "", "one period's figures across every module: table, CSV, JSON, HTML page, PDF",
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, report_options, cmd_report },
 	/* notify */
 	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },

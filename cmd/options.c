@@ -276,6 +276,34 @@ int rdlz_opt_day(rdlz_run *run, const char *name, int end, int64_t *out)
 	return EXIT_OK;
 }
 
+int rdlz_period(rdlz_run *run, const char **name, int64_t *from, int64_t *to)
+{
+	const char *period = rdlz_opt(run, "period"), *year = rdlz_opt(run, "year");
+	int code;
+
+	if (period && year)
+		return rdlz_usage_error(run->cmd, "give --period or --year, not both");
+	if (year) {
+		if (strlen(year) != 4 || strspn(year, "0123456789") != 4)
+			return rdlz_usage_error(run->cmd, "option '--year': '%s' is not a year such as 2026", year);
+		period = year;
+	}
+	if (period && (rdlz_opt(run, "from") || rdlz_opt(run, "to")))
+		return rdlz_usage_error(run->cmd, "give --%s or --from and --to, not both", year ? "year" : "period");
+	*name = period;
+	if (period) {
+		if (dt_period_parse(run->ctx, period, from, to) != DT_OK)
+			return rdlz_usage_error(run->cmd, "%s", dt_errmsg(run->ctx));
+		return EXIT_OK;
+	}
+	if (!rdlz_opt(run, "from") || !rdlz_opt(run, "to"))
+		return rdlz_usage_error(run->cmd, "give --period (2026-11, 2026-Q4, 2026) or both --from and --to");
+	code = rdlz_opt_day(run, "from", 0, from);
+	if (code == EXIT_OK)
+		code = rdlz_opt_day(run, "to", 1, to);
+	return code;
+}
+
 int rdlz_open_input(const char *path, FILE **in)
 {
 	*in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

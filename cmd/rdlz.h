@@ -131,6 +131,11 @@ int rdlz_opt_int(rdlz_run *run, const char *name, long min, long max, long *out)
  * that day (so --to includes it). Prints the usage error. */
 int rdlz_opt_day(rdlz_run *run, const char *name, int end, int64_t *out);
 
+/* The period of --period P (2026-11, 2026-Q4, 2026), --year Y where the
+ * command has it, or --from and --to (days, both included) as [*from, *to);
+ * *name the period or year given, NULL for --from/--to. Prints the usage error. */
+int rdlz_period(rdlz_run *run, const char **name, int64_t *from, int64_t *to);
+
 /* A time option: ISO 8601 with offset, or a local time in the configured
  * zone ("2026-12-01 09:30"); *out unchanged when not given. */
 int rdlz_opt_time(rdlz_run *run, const char *name, int64_t *out);
@@ -198,6 +203,7 @@ int cmd_list_cases(rdlz_run *run);
 int cmd_case_stats(rdlz_run *run);
 int cmd_set_calendar(rdlz_run *run);
 int cmd_export_photos(rdlz_run *run);
+int cmd_report(rdlz_run *run);
 int cmd_purge_citizen_data(rdlz_run *run);
 int cmd_show_message(rdlz_run *run);
 int cmd_retry_message(rdlz_run *run);

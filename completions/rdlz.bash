@@ -12,7 +12,7 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -723,6 +723,23 @@ _rdlz()
 			COMPREPLY=()
 		fi
 		;;
+	report)
+		case $prev in
+		--period) return;;
+		--year) return;;
+		--from) return;;
+		--to) return;;
+		--html) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--pdf) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --period --year --from --to --html --pdf --format --bom --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
 	send-reminders)
 		case $prev in
 		--limit) return;;
@@ -889,7 +906,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

@@ -8,9 +8,6 @@
 #include <string.h>
 #include "cases_internal.h"
 
-/* Terminal states: nothing is due in them. */
-#define OPEN_STATE "c.state NOT IN ('closed', 'rated', 'fed_back', 'answered', 'resolved')"
-
 static const dt_column case_columns[] = {
 	{ "id", DT_COL_INT, 0 },          { "kind", DT_COL_TEXT, 0 },       { "state", DT_COL_TEXT, 0 },
 	{ "deputy", DT_COL_TEXT, 0 },     { "department", DT_COL_TEXT, 0 }, { "category", DT_COL_TEXT, 0 },
@@ -28,7 +25,7 @@ static const dt_column case_columns[] = {
 
 #define CASE_SELECT                                                                                         \
 	"SELECT c.id, c.kind, c.state, d.code, p.code, c.category, c.title, c.citizen_name, c.citizen_phone," \
-	" c.created_at, c.due_at, (c.due_at IS NOT NULL AND c.due_at < ?1 AND " OPEN_STATE "),"              \
+	" c.created_at, c.due_at, (c.due_at IS NOT NULL AND c.due_at < ?1 AND " DT__CASE_OPEN "),"              \
 	" c.channel, c.text, c.place, c.round, c.rating, c.answer, c.tracking,"                              \
 	" (SELECT count(*) FROM case_photo cp WHERE cp.case_id = c.id), c.lat, c.lng"                         \
 	" FROM cases c JOIN deputy d ON d.id = c.deputy_id LEFT JOIN department p ON p.id = c.department_id"
@@ -116,7 +113,7 @@ int dt_case_list(dt_ctx *ctx, const dt_case_filter *f, dt_writer *w)
 	                 CASE_SELECT " WHERE (?2 IS NULL OR c.kind = ?2) AND (?3 IS NULL OR c.state = ?3)"
 	                 " AND (?4 IS NULL OR d.code = ?4) AND (?5 IS NULL OR p.code = ?5)"
 	                 " AND (?6 IS NULL OR c.category = ?6)"
-	                 " AND (NOT ?7 OR (c.due_at IS NOT NULL AND c.due_at < ?1 AND " OPEN_STATE "))"
+	                 " AND (NOT ?7 OR (c.due_at IS NOT NULL AND c.due_at < ?1 AND " DT__CASE_OPEN "))"
 	                 " ORDER BY c.id");
 	if (rc != DT_OK)
 		return rc;
@@ -187,8 +184,7 @@ int dt_case_stats(dt_ctx *ctx, int64_t from, int64_t to, dt_writer *w)
 		         "  count(*) OVER (PARTITION BY v) AS n FROM s WHERE answered_at IS NOT NULL)"
 		         " SELECT v, count(created_at), count(answered_at),"
 		         "  (SELECT avg(h) FROM m WHERE m.v = s.v AND rn IN ((n + 1) / 2, (n + 2) / 2)),"
-		         "  avg(CASE WHEN answered_at IS NOT NULL THEN answered_on_time"
-		         "   WHEN due_at IS NOT NULL AND due_at < ?3 THEN 0 END),"
+		         "  " DT__CASE_ON_TIME ","
 		         "  %s"
 		         " FROM s GROUP BY v ORDER BY v",
 		         exprs[g], g == 2 ? surveyed_departments : "", g == 2 ? department_satisfaction : "CAST(sum(rating IN ('satisfied', 'basic')) AS REAL)"

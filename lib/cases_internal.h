@@ -7,6 +7,15 @@
 
 #include "internal.h"
 
+/* Shared with the report, so its figures are case-stats' figures. */
+/* A case (alias c) not in a terminal state: something is due in it. */
+#define DT__CASE_OPEN "c.state NOT IN ('closed', 'rated', 'fed_back', 'answered', 'resolved')"
+/* The on-time rate: answered before the due time, or not yet answered and
+ * already late (?3 is now). */
+#define DT__CASE_ON_TIME                                                                  \
+	"avg(CASE WHEN answered_at IS NOT NULL THEN answered_on_time"                     \
+	" WHEN due_at IS NOT NULL AND due_at < ?3 THEN 0 END)"
+
 /* Append a history row to case id (inside the caller's transaction). */
 int dt__case_event(dt_ctx *ctx, int64_t id, const char *action, const char *from, const char *to,
                    const char *note);

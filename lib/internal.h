@@ -8,6 +8,7 @@
 #define DT_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include "dutytrack/dutytrack.h"
 
@@ -86,6 +87,11 @@ int dt__archive_add(dt_ctx *ctx, int64_t deputy_id, const char *kind, int64_t at
 /* Replace the file at path whole with n bytes of data (a temporary file
  * renamed over it), mode 0600, or mode when not 0. */
 int dt__file_write(dt_ctx *ctx, const char *path, const void *data, size_t n, int mode);
+
+/* Write s to f, HTML-escaped (& < > " '); NULL writes nothing. */
+void dt__html(FILE *f, const char *s);
+/* The first n bytes of s, HTML-escaped. */
+void dt__html_n(FILE *f, const char *s, size_t n);
 
 /* Config values for the library's own use: the default when unset. */
 int dt__config_int(dt_ctx *ctx, const char *key, int64_t *out);

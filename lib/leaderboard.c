@@ -12,21 +12,6 @@
 
 #define MAX_PHOTO (5u << 20)
 
-/* Append s to f, HTML-escaped. */
-static void html(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
 /* The extension of an image by its first bytes, or NULL. */
 static const char *image_type(const unsigned char *d, size_t n)
 {
@@ -109,11 +94,11 @@ static void html_page(FILE *f, const rank_table *t, const char *period, char pho
 
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>代表履职排行榜 ", f);
-	html(f, period);
+	dt__html(f, period);
 	fprintf(f, "</title><style>%s</style></head><body>\n<header><h1>代表履职排行榜</h1><p>", style);
-	html(f, period);
+	dt__html(f, period);
 	fprintf(f, " · %zu 位代表 · 积分规则第 %lld 版 · 生成于 ", t->nrows, (long long)t->version);
-	html(f, generated);
+	dt__html(f, generated);
 	fputs("</p></header>\n<main>\n<section class=\"podium\">\n", f);
 	for (size_t i = 0; i < t->nrows && i < 3; i++) {
 		const rank_row *r = &t->rows[i];
@@ -121,25 +106,25 @@ static void html_page(FILE *f, const rank_table *t, const char *period, char pho
 		fputs("<div class=\"card\">", f);
 		if (*photos[i]) {
 			fputs("<img src=\"", f);
-			html(f, photos[i]);
+			dt__html(f, photos[i]);
 			fputs("\" alt=\"", f);
-			html(f, r->name);
+			dt__html(f, r->name);
 			fputs("\">", f);
 		} else {
 			fputs(placeholder, f);
 		}
 		fprintf(f, "<div class=\"medal\">第 %s 名</div><div class=\"name\">", r->rank <= 3 ? medals[r->rank - 1] : "?");
-		html(f, r->name);
+		dt__html(f, r->name);
 		fputs("</div><div class=\"meta\">", f);
-		html(f, r->delegation);
+		dt__html(f, r->delegation);
 		fputs(" · ", f);
-		html(f, r->code);
+		dt__html(f, r->code);
 		fprintf(f, "</div><div class=\"score\">%g 分 · 指数 %g</div></div>\n", r->total, r->index);
 	}
 	fputs("</section>\n<div class=\"scroll\"><table><thead><tr><th class=\"n\">名次</th><th>代表</th><th>代表团</th>", f);
 	for (size_t c = 0; c < t->ncat; c++) {
 		fputs("<th class=\"n\">", f);
-		html(f, t->categories[c]);
+		dt__html(f, t->categories[c]);
 		fputs("</th>", f);
 	}
 	fputs("<th class=\"n\">总分</th><th class=\"n\">指数</th></tr></thead><tbody>\n", f);
@@ -147,10 +132,10 @@ static void html_page(FILE *f, const rank_table *t, const char *period, char pho
 		const rank_row *r = &t->rows[i];
 
 		fprintf(f, "<tr><td class=\"n\">%lld</td><td>", (long long)r->rank);
-		html(f, r->name);
+		dt__html(f, r->name);
 		fputs(r->partial ? "<sup title=\"本期部分时间在任\">*</sup>" : "", f);
 		fputs("</td><td>", f);
-		html(f, r->delegation);
+		dt__html(f, r->delegation);
 		fputs("</td>", f);
 		for (size_t c = 0; c < t->ncat; c++)
 			fprintf(f, "<td class=\"n\">%g</td>", r->cat[c]);

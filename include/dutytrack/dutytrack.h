@@ -20,5 +20,6 @@
 #include "dutytrack/events.h"
 #include "dutytrack/survey.h"
 #include "dutytrack/rank.h"
+#include "dutytrack/report.h"
 
 #endif
