@@ -128,38 +128,52 @@ static void month_chart(FILE *f, const report *r)
 	fputs("</svg></section>\n", f);
 }
 
-/* One kind's funnel: how many cases ever reached each state. */
+/* One bar of a funnel. */
+static void funnel_bar(FILE *f, double y, double bw, double row, double left, const char *label, size_t label_len,
+                       double v, size_t k)
+{
+	fprintf(f, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + row / 2 + 4);
+	dt__html_n(f, label, label_len);
+	fprintf(f, "</text><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" fill=\"" RED "\""
+	           " fill-opacity=\"%.2f\"/>",
+	        left, y + 3, bw, row - 8, 1.0 - 0.1 * (double)k);
+	fprintf(f, "<text class=\"v\" x=\"%.1f\" y=\"%.1f\">%.0f</text>\n", left + bw + 6, y + row / 2 + 4, v);
+}
+
+/* One kind's funnel: the cases received, then how many ever reached each
+ * state after the first (a routed suggestion skips "filed"). */
 static void funnel(FILE *f, const report *r, const char *section, const char *title)
 {
-	const double w = 440, row = 30, left = 96;
-	size_t n = 0;
+	const double w = 440, row = 30, left = 96, span = w - left - 50;
+	const size_t open_len = strlen("「");
+	size_t n = 0, k = 1;
 	double max = dt__report_value(r, section, "received");
+	int first = 1;
 
 	for (size_t i = 0; i < r->n; i++)
 		n += !strcmp(r->figs[i].section, section) && !strncmp(r->figs[i].metric, "reached_", 8);
 	fprintf(f, "<div><h2>%s办理漏斗</h2><svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s办理漏斗\">\n", title,
 	        w, row * (double)n + 8, title);
-	for (size_t i = 0, k = 0; i < r->n; i++) {
+	funnel_bar(f, 4, max > 0 ? span : 0, row, left, "收到", strlen("收到"), max, 0);
+	for (size_t i = 0; i < r->n; i++) {
 		const report_figure *fig = &r->figs[i];
-		double bw, y = 4 + row * (double)k;
 		const char *open, *close;
 
 		if (strcmp(fig->section, section) || strncmp(fig->metric, "reached_", 8))
 			continue;
-		bw = max > 0 ? (w - left - 50) * fig->value / max : 0;
-		/* the label is 经过「state」: show the state alone */
+		if (first) {
+			first = 0;
+			continue;
+		}
+		/* the label is 经过「state」: the state alone */
 		open = strstr(fig->label, "「");
 		close = strstr(fig->label, "」");
-		fprintf(f, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", left - 8, y + row / 2 + 4);
-		if (open && close && close > open)
-			dt__html_n(f, open + strlen("「"), (size_t)(close - open) - strlen("「"));
+		if (open && close && close > open + open_len)
+			funnel_bar(f, 4 + row * (double)k, max > 0 ? span * fig->value / max : 0, row, left, open + open_len,
+			           (size_t)(close - open) - open_len, fig->value, k);
 		else
-			dt__html(f, fig->label);
-		fprintf(f, "</text><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" fill=\"" RED "\""
-		           " fill-opacity=\"%.2f\"/>",
-		        left, y + 3, bw, row - 8, 1.0 - 0.1 * (double)k);
-		fprintf(f, "<text class=\"v\" x=\"%.1f\" y=\"%.1f\">%.0f</text>\n", left + bw + 6, y + row / 2 + 4,
-		        fig->value);
+			funnel_bar(f, 4 + row * (double)k, max > 0 ? span * fig->value / max : 0, row, left, fig->label,
+			           strlen(fig->label), fig->value, k);
 		k++;
 	}
 	fputs("</svg></div>\n", f);
