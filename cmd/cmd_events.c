@@ -310,7 +310,7 @@ static int ical_to_file(rdlz_run *run, const char *kind, int64_t from, const cha
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 8);
 	FILE *f = NULL;
-	int fd = -1, rc;
+	int fd = -1, rc, werr;
 
 	if (!tmp)
 		return EXIT_FAILED;
@@ -330,11 +330,16 @@ static int ical_to_file(rdlz_run *run, const char *kind, int64_t from, const cha
 	}
 	/* the schedule is public: calendar clients and web servers read it */
 	fchmod(fd, 0644);
+	errno = 0;
 	rc = dt_event_ical(run->ctx, kind, from, f);
-	if (fclose(f) != 0 && rc == DT_OK)
-		rc = DT_EIO;
-	if (rc == DT_OK && rename(tmp, path) != 0) {
-		fprintf(stderr, "rdlz: cannot write '%s': %s\n", path, strerror(errno));
+	werr = ferror(f) ? (errno ? errno : EIO) : 0;
+	if (fclose(f) != 0 && !werr)
+		werr = errno ? errno : EIO;
+	if (rc == DT_OK && !werr && rename(tmp, path) != 0)
+		werr = errno;
+	if (werr) {
+		/* a full disk, say: name the file and the reason */
+		fprintf(stderr, "rdlz: cannot write '%s': %s\n", path, strerror(werr));
 		unlink(tmp);
 		free(tmp);
 		return EXIT_FAILED;

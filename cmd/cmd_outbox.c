@@ -149,5 +149,6 @@ int cmd_queue_reminders(rdlz_run *run)
 
 	if (code != EXIT_OK)
 		return code;
-	return rdlz_finish(run, w, dt_reminders_queue(run->ctx, w));
+	return rdlz_finish(run, w, rdlz_has(run, "dry-run") ? dt_reminders_preview(run->ctx, w) :
+	                                                     dt_reminders_queue(run->ctx, w));
 }

@@ -153,8 +153,9 @@ int cmd_report(rdlz_run *run)
 		name = title;
 	}
 	if (html || pdf) {
-		if (rdlz_opt(run, "format"))
-			return rdlz_usage_error(run->cmd, "--format applies to the listing, not to --html or --pdf");
+		if (rdlz_opt(run, "format") || rdlz_opt(run, "out"))
+			return rdlz_usage_error(run->cmd, "--%s applies to the listing, not to --html or --pdf",
+			                        rdlz_opt(run, "format") ? "format" : "out");
 		int rc = html ? dt_report_html(run->ctx, name, from, to, html) : DT_OK;
 
 		if (rc != DT_OK)

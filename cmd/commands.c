@@ -32,9 +32,11 @@ const rdlz_option rdlz_db_options[] = {
 };
 
 const rdlz_option rdlz_output_options[] = {
-	{ "format", 0, ARG_CHOICE, "FORMAT", "table csv json jsonl", "output format (default: table)" },
+	{ "format", 0, ARG_CHOICE, "FORMAT", "table csv json jsonl xlsx", "output format (default: table)" },
 	{ "bom", 0, ARG_NONE, NULL, NULL, "start CSV output with a UTF-8 byte-order mark (Excel, WPS)" },
 	{ "unmask", 0, ARG_NONE, NULL, NULL, "show phones and citizens' names in clear (audited)" },
+	/* a command with an --out of its own (issue-qr --out DIR) keeps it: see rdlz_each_option */
+	{ "out", 'o', ARG_FILE, "FILE", NULL, "write the output to FILE, replaced whole" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -331,6 +333,11 @@ static const rdlz_option show_rules_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option queue_reminders_options[] = {
+	{ "dry-run", 'n', ARG_NONE, NULL, NULL, "list the messages that would be queued, and queue nothing" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const rdlz_option report_options[] = {
 	{ "period", 0, ARG_TEXT, "PERIOD", NULL, "a month (2026-11), a quarter (2026-Q4) or a year (2026)" },
 	{ "year", 0, ARG_NUMBER, "YEAR", NULL, "the year YEAR (the same as --period YEAR)" },
@@ -338,6 +345,20 @@ static const rdlz_option report_options[] = {
 	{ "to", 0, ARG_DATE, "DATE", NULL, "to this day, included" },
 	{ "html", 0, ARG_FILE, "FILE", NULL, "write the printable page with its charts to FILE instead" },
 	{ "pdf", 0, ARG_FILE, "FILE", NULL, "print the page to FILE as PDF through headless Chromium" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option export_popolo_options[] = {
+	{ "out", 'o', ARG_FILE, "FILE", NULL, "write FILE (replaced whole) instead of standard output" },
+	{ "unmask", 0, ARG_NONE, NULL, NULL, "deputies' phones and e-mails in clear (audited)" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const rdlz_option export_open311_options[] = {
+	{ "out", 'o', ARG_FILE, "FILE", NULL, "write FILE (replaced whole) instead of standard output" },
+	{ "kind", 0, ARG_CHOICE, "KIND", "request suggestion", "only requests or only suggestions" },
+	{ "from", 0, ARG_DATE, "DATE", NULL, "cases created on or after this day (YYYY-MM-DD)" },
+	{ "to", 0, ARG_DATE, "DATE", NULL, "cases created on or before this day (YYYY-MM-DD)" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -489,11 +510,15 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB, 0, 0, ARG_NONE, leaderboard_options, cmd_publish_leaderboard },
 	{ "report", "reports", "", "one period's figures across every module: table, CSV, JSON, HTML page, PDF",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, report_options, cmd_report },
+	{ "export-popolo", "reports", "", "the roster, delegations, departments and events as Popolo JSON",
+	  CMD_DB, 0, 0, ARG_NONE, export_popolo_options, cmd_export_popolo },
+	{ "export-open311", "reports", "", "requests and micro-suggestions as Open311 service requests, nothing personal",
+	  CMD_DB, 0, 0, ARG_NONE, export_open311_options, cmd_export_open311 },
 	/* notify */
 	{ "send-reminders", "notify", "", "deliver the messages that are due (exit 0 all sent, 75 retry, 1 failed)",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, send_options, cmd_send_reminders },
 	{ "queue-reminders", "notify", "", "queue every module's reminders that are due now",
-	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_queue_reminders },
+	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, queue_reminders_options, cmd_queue_reminders },
 	{ "notify", "notify", "[CODE...]", "queue the office's notice to deputies, one message each",
 	  CMD_DB | CMD_OUTPUT, 0, -1, ARG_DEPUTY, notify_options, cmd_notify },
 	{ "list-outbox", "notify", "", "list the messages of the outbox",

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "rdlz.h"
 
 static void print_diag(void *ud, const char *message)
@@ -45,6 +47,12 @@ int rdlz_writer(rdlz_run *run, unsigned int extra, dt_writer **out)
 
 int rdlz_finish(rdlz_run *run, dt_writer *w, int rc)
 {
+	/* the library only knows that the output failed; a workbook's writer knows why */
+	if (rc == DT_EIO && *dt_writer_errmsg(w)) {
+		fprintf(stderr, "rdlz: %s\n", dt_writer_errmsg(w));
+		dt_writer_free(w);
+		return rdlz_exit_code(rc);
+	}
 	dt_writer_free(w);
 	return rc == DT_OK ? EXIT_OK : rdlz_fail(run, rc);
 }
@@ -85,6 +93,106 @@ static int open_context(rdlz_run *run)
 	return EXIT_OK;
 }
 
+/* The shared --out FILE, if given: not a command's own --out (issue-qr's
+ * DIR), which rdlz_opt() would return as well. */
+static const char *shared_out(const rdlz_run *run)
+{
+	const char *path = NULL;
+
+	for (int i = 0; i < run->nvalues; i++)
+		for (const rdlz_option *o = rdlz_output_options; o->name; o++)
+			if (run->values[i].opt == o && strcmp(o->name, "out") == 0)
+				path = run->values[i].value;
+	return path;
+}
+
+/* Where a command's output goes while it runs. */
+typedef struct {
+	const char *path; /* the shared --out FILE; NULL: standard output */
+	char *tmp;        /* the temporary file beside it, renamed over it at the end */
+	FILE *f;
+} output;
+
+/* Set up run->out. A workbook is not for a terminal, so --format xlsx
+ * there is refused before anything runs. With --out, the output goes to a
+ * temporary file in FILE's directory (so the rename cannot cross file
+ * systems), mode 0644, or 0600 with --unmask since it holds personal data
+ * in clear; the file is made before the database is opened, so a bad path
+ * fails before anything is changed. */
+static int open_output(rdlz_run *run, output *o)
+{
+	const char *fmt = rdlz_opt(run, "format");
+	struct stat st;
+	size_t n;
+	int fd;
+
+	if (!(run->cmd->flags & CMD_OUTPUT))
+		return EXIT_OK;
+	o->path = shared_out(run);
+	if (!o->path) {
+		if (!fmt || strcmp(fmt, "xlsx") != 0 || !isatty(fileno(stdout)))
+			return EXIT_OK;
+		if (rdlz_opt(run, "out")) /* the command's own --out: its files go there, the listing to stdout */
+			return rdlz_usage_error(run->cmd, "--format xlsx writes a workbook, not text: redirect the "
+			                                  "output to a file (> FILE)");
+		return rdlz_usage_error(run->cmd, "--format xlsx writes a workbook, not text: give --out FILE, "
+		                                  "or redirect the output to a file (> FILE)");
+	}
+	if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "rdlz: cannot write '%s': it is a directory\n", o->path);
+		return EXIT_FAILED;
+	}
+	n = strlen(o->path);
+	o->tmp = malloc(n + 8);
+	if (!o->tmp)
+		return rdlz_fail(run, DT_ENOMEM);
+	memcpy(o->tmp, o->path, n);
+	memcpy(o->tmp + n, ".XXXXXX", 8);
+	fd = mkstemp(o->tmp);
+	if (fd >= 0 && fchmod(fd, rdlz_has(run, "unmask") ? 0600 : 0644) == 0)
+		o->f = fdopen(fd, "wb");
+	if (!o->f) {
+		int e = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->tmp);
+		o->tmp = NULL;
+		fprintf(stderr, "rdlz: cannot write '%s': %s\n", o->path, strerror(e));
+		return EXIT_FAILED;
+	}
+	run->out = o->f;
+	return EXIT_OK;
+}
+
+/* Put the output in place: with --out, the temporary file replaces FILE
+ * only when the command exited 0 and every byte reached the disk;
+ * otherwise it is removed and FILE stays as it was. Returns the exit code. */
+static int close_output(rdlz_run *run, output *o, int code)
+{
+	int e = 0;
+
+	if (!o->f)
+		return code;
+	run->out = stdout;
+	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
+		e = errno ? errno : EIO;
+	if (fclose(o->f) != 0 && !e)
+		e = errno;
+	if (code == EXIT_OK && !e && rename(o->tmp, o->path) != 0)
+		e = errno;
+	if (code == EXIT_OK && e) {
+		fprintf(stderr, "rdlz: cannot write '%s': %s\n", o->path, strerror(e));
+		code = EXIT_FAILED;
+	}
+	if (code != EXIT_OK)
+		unlink(o->tmp);
+	free(o->tmp);
+	return code;
+}
+
 /* Like git's run_builtin: a full disk must not look like success. */
 static int finish_output(int code)
 {
@@ -99,6 +207,7 @@ int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
 	rdlz_run run = { 0 };
+	output dest = { 0 };
 	const rdlz_command *cmd;
 	int i = 1, code;
 
@@ -140,6 +249,9 @@ int main(int argc, char **argv)
 		                        *cmd->operands ? cmd->operands : "no operands");
 		goto out;
 	}
+	code = open_output(&run, &dest);
+	if (code != EXIT_OK)
+		goto out;
 	if (cmd->flags & (CMD_DB | CMD_CREATE)) {
 		code = open_context(&run);
 		if (code != EXIT_OK)
@@ -147,6 +259,7 @@ int main(int argc, char **argv)
 	}
 	code = finish_output(cmd->fn(&run));
 out:
+	code = close_output(&run, &dest, code);
 	dt_ctx_free(run.ctx);
 	free(run.argv);
 	return code;

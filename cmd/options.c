@@ -72,6 +72,18 @@ const char *rdlz_suggest(const char *word, const char *const *cand, size_t n)
 	return best_d <= limit ? best : NULL;
 }
 
+/* Whether cmd declares an option called name itself. */
+static int own_option(const rdlz_command *cmd, const char *name)
+{
+	for (const rdlz_option *o = cmd->options; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Names are unique per command: a shared option that a command also
+ * declares (issue-qr's --out DIR against the shared --out FILE) is the
+ * command's, so its help, completions and man page name it once. */
 void rdlz_each_option(const rdlz_command *cmd, void (*fn)(const rdlz_option *, void *), void *ud)
 {
 	const rdlz_option *sets[4];
@@ -85,7 +97,8 @@ void rdlz_each_option(const rdlz_command *cmd, void (*fn)(const rdlz_option *, v
 	sets[n++] = rdlz_common_options;
 	for (int s = 0; s < n; s++)
 		for (const rdlz_option *o = sets[s]; o->name; o++)
-			fn(o, ud);
+			if (s == 0 || !own_option(cmd, o->name))
+				fn(o, ud);
 }
 
 typedef struct {

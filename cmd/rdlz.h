@@ -43,7 +43,7 @@ typedef struct {
 /* Setup a command needs, done by main before it runs. */
 #define CMD_DB 0x1u      /* open the database (must exist, current schema) */
 #define CMD_CREATE 0x2u  /* open the database creating or migrating it */
-#define CMD_OUTPUT 0x4u  /* takes --format/--bom/--unmask and writes rows */
+#define CMD_OUTPUT 0x4u  /* takes --format/--bom/--unmask/--out and writes rows */
 
 typedef struct rdlz_run rdlz_run;
 
@@ -110,7 +110,9 @@ const char *rdlz_opt(const rdlz_run *run, const char *name);
 int rdlz_has(const rdlz_run *run, const char *name);
 /* Each option's value the k-th time it was given, for repeated options. */
 const char *rdlz_opt_nth(const rdlz_run *run, const char *name, int k);
-/* Visit every option of cmd (its own, then the shared ones); fn returns non-zero to stop. */
+/* Visit every option of cmd (its own, then the shared ones). A shared option
+ * whose name the command declares itself is left out: the command's own
+ * one is the only one parsed, shown and completed. */
 void rdlz_each_option(const rdlz_command *cmd, void (*fn)(const rdlz_option *, void *), void *ud);
 
 /* Errors: print "rdlz: ..." to stderr and return the exit code, so a call
@@ -118,10 +120,13 @@ void rdlz_each_option(const rdlz_command *cmd, void (*fn)(const rdlz_option *, v
 int rdlz_fail(rdlz_run *run, int status);
 int rdlz_usage_error(const rdlz_command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Output: a writer for run->out set up from --format, --bom, --unmask. */
+/* Output: a writer for run->out set up from --format, --bom, --unmask.
+ * run->out is standard output, or with the shared --out FILE a temporary
+ * file that main renames over FILE once the command succeeded. */
 int rdlz_writer(rdlz_run *run, unsigned int extra_flags, dt_writer **out);
 
-/* Free w and turn the library status rc into the exit code (printing the error). */
+/* Free w and turn the library status rc into the exit code (printing the
+ * error: the writer's own reason when it has one). */
 int rdlz_finish(rdlz_run *run, dt_writer *w, int rc);
 
 /* Read an integer option; prints the usage error. */
@@ -204,6 +209,8 @@ int cmd_case_stats(rdlz_run *run);
 int cmd_set_calendar(rdlz_run *run);
 int cmd_export_photos(rdlz_run *run);
 int cmd_report(rdlz_run *run);
+int cmd_export_popolo(rdlz_run *run);
+int cmd_export_open311(rdlz_run *run);
 int cmd_purge_citizen_data(rdlz_run *run);
 int cmd_show_message(rdlz_run *run);
 int cmd_retry_message(rdlz_run *run);

@@ -12,18 +12,19 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report export-popolo export-open311 send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
 	import-deputies)
 		case $prev in
 		--encoding) COMPREPLY=($(compgen -W 'utf-8 gbk' -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --encoding --ignore-unknown --dry-run --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --encoding --ignore-unknown --dry-run --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi
@@ -32,11 +33,12 @@ _rdlz()
 		case $prev in
 		--prefix) return;;
 		--width) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --prefix --width --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --prefix --width --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -47,33 +49,36 @@ _rdlz()
 		--grid) return;;
 		--station) return;;
 		--status) COMPREPLY=($(compgen -W 'active retired' -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --delegation --grid --station --status --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --delegation --grid --station --status --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	deputy-stats)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	show-deputy)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur"))
 		fi
@@ -91,11 +96,12 @@ _rdlz()
 		--phone) return;;
 		--email) return;;
 		--photo) COMPREPLY=($(compgen -f -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --code --name --gender --post --unit --delegation --grid --station --phone --email --photo --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --code --name --gender --post --unit --delegation --grid --station --phone --email --photo --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -139,7 +145,7 @@ _rdlz()
 		--size) return;;
 		--margin) return;;
 		--level) COMPREPLY=($(compgen -W 'L M Q H' -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
@@ -150,22 +156,24 @@ _rdlz()
 		;;
 	verify-qr)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	list-qr)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -189,11 +197,12 @@ _rdlz()
 		--citizen) return;;
 		--phone) return;;
 		--place) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --qr --deputy --text --text-file --citizen --phone --place --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --qr --deputy --text --text-file --citizen --phone --place --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -209,11 +218,12 @@ _rdlz()
 		--geo) return;;
 		--channel) COMPREPLY=($(compgen -W 'snap direct' -- "$cur")); return;;
 		--category) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --deputy --title --text --text-file --photo --place --geo --channel --category --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --deputy --title --text --text-file --photo --place --geo --channel --category --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -302,11 +312,12 @@ _rdlz()
 		;;
 	show-case)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -318,11 +329,12 @@ _rdlz()
 		--deputy) COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur")); return;;
 		--department) return;;
 		--category) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --kind --state --deputy --department --category --overdue --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --kind --state --deputy --department --category --overdue --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -331,22 +343,24 @@ _rdlz()
 		case $prev in
 		--from) return;;
 		--to) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --from --to --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --from --to --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	export-photos)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --public --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --public --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -377,11 +391,12 @@ _rdlz()
 		;;
 	list-departments)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -471,22 +486,24 @@ _rdlz()
 		--kind) COMPREPLY=($(compgen -W 'meeting inquiry hearing forum training activity' -- "$cur")); return;;
 		--from) return;;
 		--to) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --kind --upcoming --from --to --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --kind --upcoming --from --to --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	show-event)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -497,22 +514,24 @@ _rdlz()
 		--mode) COMPREPLY=($(compgen -W 'onsite online excused absent' -- "$cur")); return;;
 		--from-log) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--encoding) COMPREPLY=($(compgen -W 'utf-8 gbk' -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --deputy --mode --from-log --encoding --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --deputy --mode --from-log --encoding --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	list-attendance)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -542,11 +561,12 @@ _rdlz()
 		;;
 	list-comments)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --all --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --all --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -579,11 +599,12 @@ _rdlz()
 	list-articles)
 		case $prev in
 		--tag) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --tag --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --tag --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -632,11 +653,12 @@ _rdlz()
 		--year) return;;
 		--from) return;;
 		--to) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --year --from --to --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --year --from --to --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -654,11 +676,12 @@ _rdlz()
 		--channel) COMPREPLY=($(compgen -W 'online onsite' -- "$cur")); return;;
 		--encoding) COMPREPLY=($(compgen -W 'utf-8 gbk' -- "$cur")); return;;
 		--watch) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --title --subject --item --scale --secret --live-results --eligible --from --deputy --answer --channel --encoding --watch --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --title --subject --item --scale --secret --live-results --eligible --from --deputy --answer --channel --encoding --watch --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -676,11 +699,12 @@ _rdlz()
 	show-rules)
 		case $prev in
 		--version) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --version --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --version --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -699,11 +723,12 @@ _rdlz()
 		--saved) return;;
 		--remind-bottom) return;;
 		--remind-below) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --period --from --to --top --bottom --delegation --rules-version --explain --save --verify --saved --remind-bottom --remind-below --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --period --from --to --top --bottom --delegation --rules-version --explain --save --verify --saved --remind-bottom --remind-below --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -731,11 +756,37 @@ _rdlz()
 		--to) return;;
 		--html) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--pdf) COMPREPLY=($(compgen -f -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --period --year --from --to --html --pdf --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --period --year --from --to --html --pdf --format --bom --unmask --out --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	export-popolo)
+		case $prev in
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --out --unmask --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	export-open311)
+		case $prev in
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--kind) COMPREPLY=($(compgen -W 'request suggestion' -- "$cur")); return;;
+		--from) return;;
+		--to) return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --out --kind --from --to --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -744,22 +795,24 @@ _rdlz()
 		case $prev in
 		--limit) return;;
 		--channel) COMPREPLY=($(compgen -W 'email webhook' -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --limit --channel --dry-run --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --limit --channel --dry-run --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	queue-reminders)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --dry-run --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -770,11 +823,12 @@ _rdlz()
 		--subject) return;;
 		--body-file) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--key) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --to --subject --body-file --key --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --to --subject --body-file --key --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur"))
 		fi
@@ -782,22 +836,24 @@ _rdlz()
 	list-outbox)
 		case $prev in
 		--state) COMPREPLY=($(compgen -W 'pending sending sent failed cancelled' -- "$cur")); return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --state --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --state --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
 		;;
 	show-message)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -826,11 +882,12 @@ _rdlz()
 		case $prev in
 		--from) return;;
 		--to) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --from --to --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --from --to --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(rdlz ${db:+--db "$db"} list-deputies --status active --format csv 2>/dev/null | tail -n +2 | cut -d, -f1)" -- "$cur"))
 		fi
@@ -838,11 +895,12 @@ _rdlz()
 	list-audit)
 		case $prev in
 		--limit) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --limit --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --limit --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -860,11 +918,12 @@ _rdlz()
 	check)
 		case $prev in
 		--expect-head) return;;
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --expect-head --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --expect-head --format --bom --unmask --out --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -886,18 +945,19 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours congress.name db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	show-config)
 		case $prev in
-		--format) COMPREPLY=($(compgen -W 'table csv json jsonl' -- "$cur")); return;;
+		--format) COMPREPLY=($(compgen -W 'table csv json jsonl xlsx' -- "$cur")); return;;
+		--out) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W ' --format --bom --unmask --db --help' -- "$cur"))
+			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours congress.name db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	help)
@@ -906,7 +966,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report export-popolo export-open311 send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

@@ -95,18 +95,21 @@ int dt__audit(dt_ctx *ctx, const char *change_fmt, ...)
 	return DT_OK;
 }
 
-int dt__audit_reveal(dt_ctx *ctx, const dt_writer *w, const char *what)
+int dt__audit_reveal_rows(dt_ctx *ctx, const char *what, uint64_t rows)
 {
-	int rc;
+	int rc = dt__begin(ctx);
 
-	if (!dt_writer_revealed(w))
-		return DT_OK;
-	rc = dt__begin(ctx);
 	if (rc != DT_OK)
 		return rc;
-	rc = dt__audit(ctx, "unmasked export of personal data: %s, %" PRIu64 " rows", what,
-	               dt_writer_rows(w));
+	rc = dt__audit(ctx, "unmasked export of personal data: %s, %" PRIu64 " rows", what, rows);
 	return dt__end(ctx, rc);
+}
+
+int dt__audit_reveal(dt_ctx *ctx, const dt_writer *w, const char *what)
+{
+	if (!dt_writer_revealed(w))
+		return DT_OK;
+	return dt__audit_reveal_rows(ctx, what, dt_writer_rows(w));
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)

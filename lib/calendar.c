@@ -52,6 +52,9 @@ static int cal_row(void *ud, uint64_t line, char **f, size_t n)
 {
 	cal_import *im = ud;
 	int64_t t;
+	time_t tt;
+	struct tm tm;
+	char day[16];
 	int working;
 
 	if (!im->header_done) {
@@ -80,6 +83,11 @@ static int cal_row(void *ud, uint64_t line, char **f, size_t n)
 		im->errors++;
 		return DT_OK;
 	}
+	/* kept as YYYY-MM-DD, the form days are looked up by, however the file
+	 * wrote it (spreadsheets write 2026/10/1) */
+	tt = (time_t)t;
+	localtime_r(&tt, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	working = type_working(f[im->col_type]);
 	if (working < 0) {
 		dt__diag(im->ctx, "%s:%llu: column 'type': '%.40s' is not holiday or workday (休 or 班)", im->name,
@@ -87,9 +95,9 @@ static int cal_row(void *ud, uint64_t line, char **f, size_t n)
 		im->errors++;
 		return DT_OK;
 	}
-	if (clear_year(im, f[im->col_date]) != DT_OK)
+	if (clear_year(im, day) != DT_OK)
 		return DT_EDATA;
-	sqlite3_bind_text(im->put, 1, f[im->col_date], -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->put, 1, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int(im->put, 2, working);
 	if (sqlite3_step(im->put) != SQLITE_DONE) {
 		sqlite3_reset(im->put);

@@ -64,9 +64,13 @@ int dt_case_show(dt_ctx *ctx, int64_t id, dt_writer *w, dt_writer *timeline)
 		return rc;
 	sqlite3_bind_int64(st, 1, dt_ctx_now(ctx));
 	sqlite3_bind_int64(st, 2, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		/* a read error (a damaged file) is not a missing row */
+		rc = rc == SQLITE_DONE ? dt__error(ctx, DT_ENOTFOUND, "no case %" PRId64, id)
+		                       : dt__sqlerr(ctx, rc, "reading a case");
 		sqlite3_finalize(st);
-		return dt__error(ctx, DT_ENOTFOUND, "no case %" PRId64, id);
+		return rc;
 	}
 	rc = dt_writer_begin(w, case_columns, SHOW_COLS);
 	if (rc == DT_OK)

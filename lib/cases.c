@@ -309,9 +309,13 @@ static int load_case(dt_ctx *ctx, int64_t id, case_row *c)
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		/* a read error (a damaged file) is not a missing row */
+		rc = rc == SQLITE_DONE ? dt__error(ctx, DT_ENOTFOUND, "no case %" PRId64, id)
+		                       : dt__sqlerr(ctx, rc, "reading a case");
 		sqlite3_finalize(st);
-		return dt__error(ctx, DT_ENOTFOUND, "no case %" PRId64, id);
+		return rc;
 	}
 	snprintf(c->kind, sizeof(c->kind), "%s", (const char *)sqlite3_column_text(st, 0));
 	snprintf(c->state, sizeof(c->state), "%s", (const char *)sqlite3_column_text(st, 1));

@@ -36,6 +36,8 @@ static const config_key keys[] = {
 	  "on: tell a citizen who left a phone when their request is resolved (by the webhook: an SMS gateway)",
 	  "off on" },
 	{ "case.request_take_hours", KEY_INT, "24", 1, 8760, "hours a deputy has to take a citizen's request", NULL },
+	{ "congress.name", KEY_TEXT, "", 0, 0,
+	  "the congress's name in the Popolo export (empty: 人民代表大会)", NULL },
 	{ "db.busy_timeout_ms", KEY_INT, "5000", 0, 600000,
 	  "how long a command waits for another writer before giving up (exit 75)", NULL },
 	{ "deputy.code_prefix", KEY_PREFIX, "RZ", 0, 0, "letters before the number of a deputy code", NULL },

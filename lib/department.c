@@ -22,8 +22,9 @@ static int check_department(dt_ctx *ctx, const dt_department *d, char *why, size
 		snprintf(why, size, "'%s' is not an e-mail address", d->email);
 		return 0;
 	}
-	if (d->webhook && strpbrk(d->webhook, "\r\n")) {
-		snprintf(why, size, "the webhook name holds a line break");
+	/* listed as text and sent in webhook posts, as the name is */
+	if (d->webhook && (!dt__utf8_valid(d->webhook, strlen(d->webhook)) || strpbrk(d->webhook, "\r\n"))) {
+		snprintf(why, size, "the webhook name is not one line of UTF-8");
 		return 0;
 	}
 	return 1;

@@ -172,10 +172,13 @@ int dt_deputy_field_check(dt_ctx *ctx, dt_deputy_field f, const char *value)
 int dt__code_last(dt_ctx *ctx, const char *prefix, int64_t *out)
 {
 	sqlite3_stmt *st;
+	/* numbers of at most 18 digits, as an import reads them: CAST makes a
+	 * longer one 2^63 - 1, and the next number after it overflows */
 	int rc = dt__prepare(ctx, &st,
 	                     "SELECT max(coalesce((SELECT last FROM code_counter WHERE prefix = ?1), 0),"
 	                     " coalesce((SELECT max(CAST(substr(code, length(?1) + 1) AS INTEGER)) FROM deputy"
-	                     "  WHERE code GLOB ?1 || '[0-9]*' AND substr(code, length(?1) + 1) NOT GLOB '*[^0-9]*'), 0))");
+	                     "  WHERE code GLOB ?1 || '[0-9]*' AND substr(code, length(?1) + 1) NOT GLOB '*[^0-9]*'"
+	                     "  AND length(code) - length(?1) <= 18), 0))");
 
 	if (rc != DT_OK)
 		return rc;
@@ -533,11 +536,11 @@ int dt_deputy_list(dt_ctx *ctx, const dt_deputy_filter *f, dt_writer *w)
 		rc = DT_OK;
 	else if (rc > 0)
 		rc = dt__sqlerr(ctx, rc, "listing deputies");
+	else if (rc < 0)
+		rc = dt__writer_status(ctx, rc); /* the writer failed, not SQLite */
 	sqlite3_finalize(st);
 	if (rc == DT_OK)
 		rc = dt__writer_status(ctx, dt_writer_end(w));
-	else if (rc < 0)
-		rc = dt__writer_status(ctx, rc);
 	if (rc == DT_OK)
 		rc = dt__audit_reveal(ctx, w, "deputy list");
 	return rc;

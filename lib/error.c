@@ -80,6 +80,10 @@ int dt__sqlerr(dt_ctx *ctx, int rc, const char *what)
 	if (status == DT_EBUSY)
 		return dt__error(ctx, status, "%s: database is locked (still busy after %d ms; try again later)",
 		                 what, ctx->busy_timeout_ms);
+	/* a damaged, full or read-only file: say which file */
+	if ((status == DT_ECORRUPT || status == DT_EIO) && ctx->path && what && strcmp(what, ctx->path) != 0)
+		return dt__error(ctx, status, "%s: %s: %s", what, ctx->path,
+		                 ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
 	return dt__error(ctx, status, "%s: %s", what,
 	                 ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
 }

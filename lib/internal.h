@@ -64,6 +64,21 @@ int dt__audit_reveal(dt_ctx *ctx, const dt_writer *w, const char *what);
 /* Give a writer's failure a message on ctx (writers have no context). */
 int dt__writer_status(dt_ctx *ctx, int rc);
 
+/* Where escaped text goes: n bytes at s. */
+typedef void (*dt__put_fn)(void *ud, const char *s, size_t n);
+
+/* Write n bytes of str as a JSON string, quotes included, through put: the
+ * one JSON escaper (writer.c), which turns invalid UTF-8 into U+FFFD. */
+void dt__json_string(const char *str, size_t n, dt__put_fn put, void *ud);
+
+/* A double as the writer prints it: the shortest form that reads back the
+ * same, with a decimal point whatever the locale (writer.c). */
+void dt__format_real(double r, char *buf, size_t size);
+
+/* Record that an export showed personal data in clear (rows of it), in a
+ * transaction of its own; dt__audit_reveal does this for a writer. */
+int dt__audit_reveal_rows(dt_ctx *ctx, const char *what, uint64_t rows);
+
 /* Create or migrate the schema to the current version (in a transaction). */
 int dt__schema_migrate(dt_ctx *ctx);
 

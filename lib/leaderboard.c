@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "rank_internal.h"
+#include "writer_xlsx.h"
 
 #define MAX_PHOTO (5u << 20)
 
@@ -124,7 +125,7 @@ static void html_page(FILE *f, const rank_table *t, const char *period, char pho
 	fputs("</section>\n<div class=\"scroll\"><table><thead><tr><th class=\"n\">名次</th><th>代表</th><th>代表团</th>", f);
 	for (size_t c = 0; c < t->ncat; c++) {
 		fputs("<th class=\"n\">", f);
-		dt__html(f, t->categories[c]);
+		dt__html(f, dt__xlsx_header(t->categories[c])); /* the Chinese name of a default category */
 		fputs("</th>", f);
 	}
 	fputs("<th class=\"n\">总分</th><th class=\"n\">指数</th></tr></thead><tbody>\n", f);

@@ -106,7 +106,7 @@ int dt_check(dt_ctx *ctx, const char *expect_head, dt_writer *w)
 	if (rc != DT_OK)
 		return dt__writer_status(ctx, rc);
 	if (*first_fail)
-		return dt__error(ctx, DT_ECORRUPT, "check failed: %s", first_fail);
+		return dt__error(ctx, DT_ECORRUPT, "check failed: %s: %s", ctx->path, first_fail);
 	return DT_OK;
 }
 

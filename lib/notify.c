@@ -183,3 +183,50 @@ int dt_reminders_queue(dt_ctx *ctx, dt_writer *w)
 		rc = dt__writer_status(ctx, dt_writer_end(w));
 	return rc;
 }
+
+static const dt_column preview_columns[] = {
+	{ "key", DT_COL_TEXT, 0 },
+	{ "channel", DT_COL_TEXT, 0 },
+	{ "address", DT_COL_TEXT, 0 },
+	{ "subject", DT_COL_TEXT, 0 },
+};
+
+/* The same producers in one transaction that is always rolled back, so
+ * the preview is exactly what a real run would queue now. */
+int dt_reminders_preview(dt_ctx *ctx, dt_writer *w)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t last = 0;
+	int rc = dt__begin(ctx);
+
+	if (rc != DT_OK)
+		return rc;
+	rc = dt__prepare(ctx, &st, "SELECT coalesce(max(id), 0) FROM outbox");
+	if (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW)
+		last = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	for (const producer *p = producers; rc == DT_OK && p->name; p++) {
+		uint64_t n = 0;
+
+		rc = p->produce(ctx, &n);
+	}
+	if (rc == DT_OK)
+		rc = dt__prepare(ctx, &st, "SELECT key, channel, address, subject FROM outbox WHERE id > ?1 ORDER BY id");
+	if (rc == DT_OK) {
+		sqlite3_bind_int64(st, 1, last);
+		rc = dt_writer_begin(w, preview_columns, 4);
+		while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+			dt_value v[4] = { { 0 } };
+
+			for (int i = 0; i < 4; i++)
+				v[i].text = (const char *)sqlite3_column_text(st, i);
+			rc = dt_writer_row(w, v);
+		}
+		sqlite3_finalize(st);
+		if (rc == DT_OK)
+			rc = dt_writer_end(w);
+		rc = dt__writer_status(ctx, rc);
+	}
+	dt__rollback(ctx);
+	return rc;
+}

@@ -75,9 +75,13 @@ int dt__outbox_deputy_message(dt_ctx *ctx, const char *code, dt_message *m, char
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		/* a read error (a damaged file) is not a missing row */
+		rc = rc == SQLITE_DONE ? dt__error(ctx, DT_ENOTFOUND, "no deputy with code '%s'", code)
+		                       : dt__sqlerr(ctx, rc, "reading a deputy");
 		sqlite3_finalize(st);
-		return dt__error(ctx, DT_ENOTFOUND, "no deputy with code '%s'", code);
+		return rc;
 	}
 	if (sqlite3_column_text(st, 0))
 		*email = strdup((const char *)sqlite3_column_text(st, 0));
@@ -176,9 +180,13 @@ int dt_outbox_show(dt_ctx *ctx, const char *key, dt_writer *w)
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		/* a read error (a damaged file) is not a missing row */
+		rc = rc == SQLITE_DONE ? dt__error(ctx, DT_ENOTFOUND, "no message with key '%s'", key)
+		                       : dt__sqlerr(ctx, rc, "reading a message");
 		sqlite3_finalize(st);
-		return dt__error(ctx, DT_ENOTFOUND, "no message with key '%s'", key);
+		return rc;
 	}
 	rc = dt_writer_begin(w, list_columns, 10);
 	if (rc == DT_OK)

@@ -1,6 +1,9 @@
 /*
  * Issuing codes: choose the deputies, sign their URLs, write one file each
  * (replaced atomically: written beside, then renamed), record the issue.
+ * The files are renamed into place only once the issue is committed: a run
+ * that fails part way (a full disk) leaves no file behind, none of whose
+ * codes would verify when the run made the signing key.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +21,8 @@ typedef struct {
 	dt_writer *w;
 	mode_t file_mode;
 	dt_qr_signer sg;
+	char **done;          /* written files: temporary name, final name, ... */
+	size_t ndone, cap_done;
 } issuer;
 
 static const dt_column issue_columns[] = {
@@ -71,11 +76,47 @@ static int write_file(issuer *is, const QRcode *qr, sqlite3_stmt *st, const char
 	}
 	if (fclose(f) != 0 && rc == DT_OK)
 		rc = dt__error(is->ctx, DT_EIO, "cannot write '%s': %s", path, strerror(errno));
-	if (rc == DT_OK && rename(tmp, path) != 0)
-		rc = dt__error(is->ctx, DT_EIO, "cannot replace '%s': %s", path, strerror(errno));
-	if (rc != DT_OK)
+	if (rc == DT_OK && is->ndone + 2 > is->cap_done) {
+		size_t cap = is->cap_done ? 2 * is->cap_done : 64;
+		char **d = realloc(is->done, cap * sizeof(*d));
+
+		if (d) {
+			is->done = d;
+			is->cap_done = cap;
+		} else {
+			rc = dt__error(is->ctx, DT_ENOMEM, "out of memory");
+		}
+	}
+	if (rc == DT_OK) {
+		/* renamed into place by finish_files, once the issue is committed */
+		is->done[is->ndone] = tmp;
+		if (!(is->done[is->ndone + 1] = strdup(path)))
+			rc = dt__error(is->ctx, DT_ENOMEM, "out of memory");
+		else
+			is->ndone += 2;
+	}
+	if (rc != DT_OK) {
 		unlink(tmp);
-	free(tmp);
+		free(tmp);
+	}
+	return rc;
+}
+
+/* Put the written files in place (rc DT_OK: the issue was committed), or
+ * remove them. */
+static int finish_files(issuer *is, int rc)
+{
+	for (size_t i = 0; i < is->ndone; i += 2) {
+		if (rc == DT_OK && rename(is->done[i], is->done[i + 1]) != 0)
+			rc = dt__error(is->ctx, DT_EIO, "cannot replace '%s': %s", is->done[i + 1], strerror(errno));
+		if (rc != DT_OK)
+			unlink(is->done[i]);
+		free(is->done[i]);
+		free(is->done[i + 1]);
+	}
+	free(is->done);
+	is->done = NULL;
+	is->ndone = is->cap_done = 0;
 	return rc;
 }
 
@@ -189,7 +230,7 @@ int dt_qr_issue(dt_ctx *ctx, const dt_qr_selection *sel, const dt_qr_options *op
                 dt_writer *w)
 {
 	dt_qr_options o = DT_QR_OPTIONS_INIT;
-	issuer is = { ctx, NULL, dir, w, 0644, { 0 } };
+	issuer is = { ctx, NULL, dir, w, 0644, { 0 }, NULL, 0, 0 };
 	mode_t mask = umask(0);
 	int rc;
 
@@ -221,7 +262,7 @@ int dt_qr_issue(dt_ctx *ctx, const dt_qr_selection *sel, const dt_qr_options *op
 	if (rc == DT_OK)
 		rc = dt__writer_status(ctx, dt_writer_end(w));
 	dt__qr_signer_free(&is.sg);
-	return dt__end(ctx, rc);
+	return finish_files(&is, dt__end(ctx, rc));
 }
 
 int dt_qr_draw(dt_ctx *ctx, const char *code, const dt_qr_options *opts, dt_sink_fn sink, void *userdata)

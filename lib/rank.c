@@ -51,6 +51,7 @@ const rank_rule *dt__rank_rule(const rank_table *t, const char *kind)
 {
 	rank_rule key;
 
+	memset(&key, 0, sizeof(key));
 	snprintf(key.kind, sizeof(key.kind), "%s", kind);
 	return bsearch(&key, t->rules, t->nrules, sizeof(*t->rules), rule_cmp);
 }
@@ -58,12 +59,13 @@ const rank_rule *dt__rank_rule(const rank_table *t, const char *kind)
 static int load_rules(dt_ctx *ctx, rank_table *t)
 {
 	sqlite3_stmt *st;
+	int step = SQLITE_DONE;
 	int rc = dt__prepare(ctx, &st, "SELECT kind, category, points, per, cap FROM rule WHERE version = ?1 ORDER BY position");
 
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, t->version);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cat = (const char *)sqlite3_column_text(st, 1), *per = (const char *)sqlite3_column_text(st, 3);
 		rank_rule *r;
 		size_t c;
@@ -96,6 +98,8 @@ static int load_rules(dt_ctx *ctx, rank_table *t)
 		r->has_cap = sqlite3_column_type(st, 4) != SQLITE_NULL;
 		r->cap = sqlite3_column_double(st, 4);
 	}
+	if (rc == DT_OK && step != SQLITE_DONE) /* a read error, not the end of the rules */
+		rc = dt__sqlerr(ctx, step, "reading the points rules");
 	sqlite3_finalize(st);
 	if (rc == DT_OK)
 		qsort(t->rules, t->nrules, sizeof(*t->rules), rule_cmp);
@@ -115,6 +119,7 @@ static int load_deputies(dt_ctx *ctx, rank_table *t)
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	double period_days = (double)(t->to - t->from) / 86400;
+	int step = SQLITE_DONE;
 	int rc = dt__prepare(ctx, &st,
 	                     "WITH d AS (SELECT id, code, name, delegation, retired_at, CASE WHEN import_id ="
 	                     " (SELECT min(id) FROM roster_import) THEN NULL ELSE joined_at END AS start FROM deputy"
@@ -126,7 +131,7 @@ static int load_deputies(dt_ctx *ctx, rank_table *t)
 		return rc;
 	sqlite3_bind_int64(st, 1, t->from);
 	sqlite3_bind_int64(st, 2, t->to);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		rank_row *r;
 		int64_t a = sqlite3_column_int64(st, 4), b = sqlite3_column_int64(st, 5);
 
@@ -151,6 +156,8 @@ static int load_deputies(dt_ctx *ctx, rank_table *t)
 		if (!r->code || !r->name || !r->delegation)
 			rc = dt__error(ctx, DT_ENOMEM, "out of memory");
 	}
+	if (rc == DT_OK && step != SQLITE_DONE) /* a read error, not the last deputy */
+		rc = dt__sqlerr(ctx, step, "reading the deputies");
 	sqlite3_finalize(st);
 	if (rc == DT_OK) {
 		t->cats = calloc(t->nrows * t->ncat + 1, sizeof(*t->cats));

@@ -303,8 +303,10 @@ static int ranking(dt_ctx *ctx, report *r)
 	rank_table t;
 	int rc = dt__rank_compute(ctx, r->from, r->to, 0, &t);
 
-	if (rc != DT_OK)
+	if (rc != DT_OK) {
+		dt__rank_free(&t); /* what was loaded before the failure */
 		return rc;
+	}
 	rc = add(ctx, r, "ranking", "ranked", "参与排名的代表", (double)t.nrows, 0);
 	for (size_t i = 0; i < t.nrows && i < REPORT_TOP; i++) {
 		report_top *top = &r->top[r->ntop++];
@@ -315,7 +317,7 @@ static int ranking(dt_ctx *ctx, report *r)
 		top->points = t.rows[i].total;
 	}
 	for (size_t i = 0; rc == DT_OK && i < r->ntop && i < 3; i++) {
-		char metric[48], label[192];
+		char metric[48], label[320];
 
 		snprintf(metric, sizeof(metric), "top_%zu", i + 1);
 		snprintf(label, sizeof(label), "第%lld名 %s %s（%s）", (long long)t.rows[i].rank, r->top[i].name,

@@ -10,7 +10,7 @@
 typedef struct {
 	const char *section; /* static */
 	char metric[48];
-	char label[192];
+	char label[320];
 	int is_null;         /* a rate of nothing */
 	double value;
 } report_figure;

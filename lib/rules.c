@@ -33,7 +33,7 @@ static int rules_header(rules_import *im, uint64_t line, char **f, size_t n)
 		for (size_t i = 0; i < n; i++)
 			if (!strcasecmp(f[i], columns[c]) || !strcmp(f[i], columns_zh[c]))
 				im->col[c] = (int)i;
-		if (im->col[c] < 0 && c < 4) {
+		if (c < 4 && im->col[c] < 0) { /* cap may be left out */
 			dt__diag(im->ctx, "%s:%llu: the header needs kind, category, points, per and cap", im->name,
 			         (unsigned long long)line);
 			return DT_EDATA;
@@ -41,6 +41,20 @@ static int rules_header(rules_import *im, uint64_t line, char **f, size_t n)
 	}
 	im->header_done = 1;
 	return DT_OK;
+}
+
+/* The ranking's own columns (dt__rank_columns in rank.c), beside which each
+ * category is a column: a category of the same name would make a JSON row
+ * (and leaderboard.json) hold that key twice. */
+static int column_of_ranking(const char *category)
+{
+	static const char *const fixed[] = { "rank", "code", "name", "delegation", "total", "index",
+		                             "served_days", "partial", "delegation_percentile" };
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strcasecmp(category, fixed[i]))
+			return 1;
+	return 0;
 }
 
 /* A finite number, as points or a cap. */
@@ -80,6 +94,10 @@ static int rules_row(void *ud, uint64_t line, char **f, size_t n)
 	} else if (!dt__one_line(f[im->col[1]], 40)) {
 		column = "category";
 		rc = dt__error(im->ctx, DT_EDATA, "a category is one line of 1 to 40 characters");
+	} else if (column_of_ranking(f[im->col[1]])) {
+		column = "category";
+		rc = dt__error(im->ctx, DT_EDATA, "'%s' is a column of the ranking already; name the category otherwise",
+		               f[im->col[1]]);
 	} else if (!number(f[im->col[2]], &points)) {
 		column = "points";
 		rc = dt__error(im->ctx, DT_EDATA, "'%.40s' is not a number", f[im->col[2]]);

@@ -186,6 +186,11 @@ int dt_date_parse(dt_ctx *ctx, const char *text, int64_t *out)
 	t = mktime(&tm);
 	if (t == (time_t)-1)
 		return dt__error(ctx, DT_EDATA, "'%s' cannot be placed in the time zone", text);
+	/* mktime leaves tm at the local time it found: a midnight skipped by
+	 * DST is 01:00 of the same day, but a day the zone skipped whole
+	 * (Pacific/Apia, 2011-12-30) is the next one */
+	if (tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d)
+		return dt__error(ctx, DT_EDATA, "'%s' does not exist in the configured time zone", text);
 	*out = (int64_t)t;
 	return DT_OK;
 }

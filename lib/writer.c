@@ -1,6 +1,7 @@
 /*
  * The listing writer: one place that turns typed rows into a table, CSV,
- * JSON or JSON lines, and the one place where personal data is masked.
+ * JSON, JSON lines or an Excel sheet (writer_xlsx.c), and the one place
+ * where personal data is masked.
  *
  * Streaming formats go straight into a 64 KiB output buffer that is handed
  * to the sink whenever it fills, so a listing of any length runs in constant
@@ -16,6 +17,7 @@
 #include <string.h>
 #include "dutytrack/writer.h"
 #include "internal.h"
+#include "writer_xlsx.h"
 
 #define OUT_CAP (64u * 1024u)
 #define NUM_MAX 64
@@ -51,6 +53,8 @@ struct dt_writer {
 	size_t *cells;
 	size_t ncells, cells_cap;
 	size_t *widths;
+	dt__xlsx *xlsx; /* the Excel sheet being built */
+	char errmsg[256]; /* why it failed, when the status alone does not say */
 	size_t out_len;
 	char out[OUT_CAP];
 };
@@ -165,6 +169,7 @@ int dt_format_parse(const char *name, dt_format *out)
 		{ "csv", DT_FORMAT_CSV },
 		{ "json", DT_FORMAT_JSON },
 		{ "jsonl", DT_FORMAT_JSONL },
+		{ "xlsx", DT_FORMAT_XLSX },
 	};
 
 	if (!name || !out)
@@ -190,6 +195,8 @@ const char *dt_format_name(dt_format format)
 		return "json";
 	case DT_FORMAT_JSONL:
 		return "jsonl";
+	case DT_FORMAT_XLSX:
+		return "xlsx";
 	}
 	return "unknown";
 }
@@ -216,7 +223,7 @@ int dt_writer_new(dt_writer **out, dt_format format, unsigned int flags,
 	if (!out)
 		return DT_EUSAGE;
 	*out = NULL;
-	if (!sink || (flags & ~KNOWN_FLAGS) || format < DT_FORMAT_TABLE || format > DT_FORMAT_JSONL)
+	if (!sink || (flags & ~KNOWN_FLAGS) || format < DT_FORMAT_TABLE || format > DT_FORMAT_XLSX)
 		return DT_EUSAGE;
 	w = calloc(1, sizeof(*w));
 	if (!w)
@@ -306,7 +313,7 @@ char *dt_mask_phone(const char *phone, char *buf, size_t size)
 
 /* The shortest of %.15g, %.16g and %.17g that reads back as the same double:
  * 0.1 prints as 0.1, yet no value loses a bit. */
-static void format_real(double r, char *buf, size_t size)
+void dt__format_real(double r, char *buf, size_t size)
 {
 	if (isnan(r)) {
 		snprintf(buf, size, "nan");
@@ -355,7 +362,7 @@ static int render(dt_writer *w, const dt_column *col, const dt_value *v, char *n
 			c->null = 1;
 			return DT_OK;
 		}
-		format_real(v->r, num, NUM_MAX);
+		dt__format_real(v->r, num, NUM_MAX);
 		c->s = num;
 		break;
 	case DT_COL_BOOL:
@@ -390,13 +397,15 @@ static int render(dt_writer *w, const dt_column *col, const dt_value *v, char *n
 
 /* A JSON string per RFC 8259. Besides the mandatory escapes, U+2028 and
  * U+2029 are escaped because JavaScript before ES2019 rejects them raw, and
- * invalid UTF-8 becomes U+FFFD so the output is always valid. */
-static void put_json_string(dt_writer *w, const char *str, size_t n)
+ * invalid UTF-8 becomes U+FFFD so the output is always valid. The exports
+ * (lib/json.c) write their strings through this too, so JSON is escaped in
+ * one place. */
+void dt__json_string(const char *str, size_t n, dt__put_fn put_fn, void *ud)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, run = 0;
 
-	put_char(w, '"');
+	put_fn(ud, "\"", 1);
 	while (i < n) {
 		unsigned char b = s[i];
 		const char *rep;
@@ -446,13 +455,23 @@ static void put_json_string(dt_writer *w, const char *str, size_t n)
 				break;
 			}
 		}
-		put(w, str + run, i - run);
-		put_str(w, rep);
+		put_fn(ud, str + run, i - run);
+		put_fn(ud, rep, strlen(rep));
 		i += len;
 		run = i;
 	}
-	put(w, str + run, n - run);
-	put_char(w, '"');
+	put_fn(ud, str + run, n - run);
+	put_fn(ud, "\"", 1);
+}
+
+static void put_to_writer(void *w, const char *s, size_t n)
+{
+	put(w, s, n);
+}
+
+static void put_json_string(dt_writer *w, const char *str, size_t n)
+{
+	dt__json_string(str, n, put_to_writer, w);
 }
 
 /* One row as a JSON object, keys in column order. */
@@ -562,6 +581,34 @@ static int csv_row(dt_writer *w, const dt_value *values)
 	}
 	put(w, "\r\n", 2);
 	return DT_OK;
+}
+
+/* One row of the sheet. Every cell goes through render(), so masking and
+ * the audit flag are the same as in CSV; what render() leaves unquoted
+ * (numbers, booleans) is written as a number or a boolean, and a real
+ * that is not finite as the text CSV shows, since Excel has no such value. */
+static int xlsx_row(dt_writer *w, const dt_value *values)
+{
+	uint64_t row = w->rows + 1; /* row 0 holds the header */
+	char num[NUM_MAX];
+	cell c;
+	int rc = DT_OK;
+
+	for (size_t i = 0; i < w->ncols && rc == DT_OK; i++) {
+		const dt_column *col = &w->cols[i];
+
+		rc = render(w, col, &values[i], num, &c);
+		if (rc != DT_OK || c.null)
+			continue;
+		if (c.string || (col->type == DT_COL_REAL && !isfinite(values[i].r)))
+			rc = dt__xlsx_text(w->xlsx, row, i, c.s, c.len);
+		else if (col->type == DT_COL_BOOL)
+			rc = dt__xlsx_bool(w->xlsx, row, i, values[i].i != 0);
+		else
+			rc = dt__xlsx_number(w->xlsx, row, i,
+			                     col->type == DT_COL_INT ? (double)values[i].i : values[i].r, c.len);
+	}
+	return rc == DT_OK ? DT_OK : fail(w, rc);
 }
 
 /* Store one table cell in the arena. Control characters become one space
@@ -770,6 +817,13 @@ int dt_writer_begin(dt_writer *w, const dt_column *cols, size_t ncols)
 			put(w, "\xEF\xBB\xBF", 3);
 		csv_header(w);
 		break;
+	case DT_FORMAT_XLSX: {
+		int rc = dt__xlsx_begin(&w->xlsx, cols, ncols, w->errmsg, sizeof(w->errmsg));
+
+		if (rc != DT_OK)
+			return fail(w, rc);
+		break;
+	}
 	case DT_FORMAT_JSON:
 	case DT_FORMAT_JSONL:
 		break;
@@ -811,6 +865,9 @@ int dt_writer_row(dt_writer *w, const dt_value *values)
 		rc = json_row(w, values);
 		put_char(w, '\n');
 		break;
+	case DT_FORMAT_XLSX:
+		rc = xlsx_row(w, values);
+		break;
 	}
 	if (w->err)
 		return w->err;
@@ -840,6 +897,13 @@ int dt_writer_end(dt_writer *w)
 		if (!(w->flags & DT_WRITE_RECORD))
 			put_str(w, w->rows == 0 ? "[]\n" : "\n]\n");
 		break;
+	case DT_FORMAT_XLSX: {
+		int xrc = dt__xlsx_end(w->xlsx, w->rows, w->sink, w->userdata);
+
+		if (xrc != DT_OK)
+			fail(w, xrc);
+		break;
+	}
 	case DT_FORMAT_CSV:
 	case DT_FORMAT_JSONL:
 		break;
@@ -852,6 +916,12 @@ int dt_writer_end(dt_writer *w)
 	w->cells = NULL;
 	w->arena_len = w->arena_cap = w->ncells = w->cells_cap = 0;
 	return w->err ? w->err : rc;
+}
+
+/* The reason of the last failure, or "" when the status says it all. */
+const char *dt_writer_errmsg(const dt_writer *w)
+{
+	return w ? w->errmsg : "";
 }
 
 /* Rows accepted so far. */
@@ -880,5 +950,6 @@ void dt_writer_free(dt_writer *w)
 	free(w->arena);
 	free(w->cells);
 	free(w->widths);
+	dt__xlsx_free(w->xlsx);
 	free(w);
 }

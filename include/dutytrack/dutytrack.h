@@ -21,5 +21,6 @@
 #include "dutytrack/survey.h"
 #include "dutytrack/rank.h"
 #include "dutytrack/report.h"
+#include "dutytrack/export.h"
 
 #endif

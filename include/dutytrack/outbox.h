@@ -102,6 +102,10 @@ DT_EXTERN int dt_notify(dt_ctx *ctx, const dt_notice *n, dt_writer *w);
  * lists producer and queued count to w. Running it twice queues nothing new. */
 DT_EXTERN int dt_reminders_queue(dt_ctx *ctx, dt_writer *w);
 
+/* What dt_reminders_queue would queue now, queuing nothing: each message's
+ * key, channel, address and subject to w. */
+DT_EXTERN int dt_reminders_preview(dt_ctx *ctx, dt_writer *w);
+
 #ifdef __cplusplus
 }
 #endif

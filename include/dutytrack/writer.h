@@ -1,10 +1,13 @@
 /*
- * One writer renders every listing: table, CSV, JSON or JSON lines.
+ * One writer renders every listing: table, CSV, JSON, JSON lines or an
+ * Excel workbook.
  *
  * A listing declares its columns once (name, type, whether it holds personal
  * data), then hands over rows. Table output is buffered to measure widths;
- * the other formats stream. Output goes to a sink callback, so a front end
- * decides where bytes land (dt_writer_sink_file writes to a FILE *).
+ * the text formats stream; an Excel workbook is built in a private temporary
+ * file and handed over whole at dt_writer_end. Output goes to a sink
+ * callback, so a front end decides where bytes land (dt_writer_sink_file
+ * writes to a FILE *).
  */
 #ifndef DUTYTRACK_WRITER_H
 #define DUTYTRACK_WRITER_H
@@ -19,7 +22,8 @@ typedef enum {
 	DT_FORMAT_TABLE = 0, /* aligned by display width (CJK counts 2) */
 	DT_FORMAT_CSV,       /* RFC 4180, formula cells neutralised */
 	DT_FORMAT_JSON,      /* an array of objects, or one object for a record */
-	DT_FORMAT_JSONL      /* one object per line */
+	DT_FORMAT_JSONL,     /* one object per line */
+	DT_FORMAT_XLSX       /* an Excel sheet: CSV's columns, Chinese headers, numbers and dates typed */
 } dt_format;
 
 typedef enum {
@@ -32,7 +36,7 @@ typedef enum {
 /* Column flags. */
 #define DT_COL_PHONE 0x1u    /* personal: a phone, masked as 137****0743 */
 #define DT_COL_PERSONAL 0x2u /* personal: a citizen's name, masked as 张* */
-#define DT_COL_FLAT 0x4u     /* table and CSV only: e.g. one column per choice */
+#define DT_COL_FLAT 0x4u     /* table, CSV and xlsx only: e.g. one column per choice */
 #define DT_COL_NESTED 0x8u   /* JSON only: a text holding a JSON value, written as it is */
 
 /* Writer flags. */
@@ -58,7 +62,7 @@ typedef int (*dt_sink_fn)(void *userdata, const char *buf, size_t len);
 
 typedef struct dt_writer dt_writer;
 
-/* Parse "table", "csv", "json" or "jsonl"; DT_EUSAGE for anything else. */
+/* Parse "table", "csv", "json", "jsonl" or "xlsx"; DT_EUSAGE for anything else. */
 DT_EXTERN int dt_format_parse(const char *name, dt_format *out);
 
 /* The name of a format; static. */
@@ -77,8 +81,13 @@ DT_EXTERN int dt_writer_begin(dt_writer *w, const dt_column *cols, size_t ncols)
 /* Add one row of ncols values (copied). DT_EIO when the sink failed. */
 DT_EXTERN int dt_writer_row(dt_writer *w, const dt_value *values);
 
-/* Finish: flush a table, close a JSON array. DT_EIO when the sink failed. */
+/* Finish: flush a table, close a JSON array, hand over the workbook. DT_EIO
+ * when the sink failed or the workbook could not be made. */
 DT_EXTERN int dt_writer_end(dt_writer *w);
+
+/* Why the writer failed when its status does not say it all (the workbook's
+ * temporary file, a sheet's limits); "" otherwise. Owned by the writer. */
+DT_EXTERN const char *dt_writer_errmsg(const dt_writer *w);
 
 /* Rows written so far. */
 DT_EXTERN uint64_t dt_writer_rows(const dt_writer *w);

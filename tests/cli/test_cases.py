@@ -174,8 +174,19 @@ class CasesTest(RdlzTestCase):
         on_time = self.run_rdlz("list-cases", "--overdue", "--format", "json",
                                 env={"RDLZ_NOW": "2026-11-03T08:00:00+08:00"}, expect=0).json()
         self.assertEqual(on_time, [])
+        # --dry-run lists exactly what a real run then queues, and changes nothing
+        before = self.db_digest()
+        dry = self.run_rdlz("queue-reminders", "--dry-run", "--format", "json", env=later, expect=0).json()
+        self.assertEqual(self.db_digest(), before)
+        self.assertEqual(sorted(m["key"] for m in dry),
+                         sorted([f"case-overdue-submitted:{rid}", f"case-overdue-assigned:{sid}"]))
         q = self.run_rdlz("queue-reminders", "--format", "json", env=later, expect=0).json()
         self.assertEqual([p for p in q if p["producer"] == "cases"], [{"producer": "cases", "queued": 2}])
+        queued = {m["key"]: m for m in self.ok("list-outbox", "--format", "json").json()}
+        for m in dry:
+            self.assertEqual((m["channel"], m["address"], m["subject"]),
+                             tuple(queued[m["key"]][k] for k in ("channel", "address", "subject")))
+        self.assertEqual(self.run_rdlz("queue-reminders", "-n", "--format", "json", env=later, expect=0).json(), [])
         q = self.run_rdlz("queue-reminders", "--format", "json", env=later, expect=0).json()
         self.assertEqual([p for p in q if p["producer"] == "cases"], [{"producer": "cases", "queued": 0}])
         keys = {m["key"] for m in self.ok("list-outbox", "--format", "json").json()}

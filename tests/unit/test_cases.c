@@ -118,11 +118,53 @@ static void test_photo_must_be_an_image(void **state)
 	assert_int_equal(dt_case_file_suggestion(f->ctx, &c, &id), DT_OK);
 }
 
+/* A day written as spreadsheets write it (2026/10/1) was accepted, but
+ * stored as written, where no lookup by YYYY-MM-DD found it. */
+static void test_calendar_days_as_spreadsheets_write_them(void **state)
+{
+	fixture *f = *state;
+	static const char cal[] = "date,type\n2026/10/1,holiday\n2026/10/2,休\n";
+	FILE *in = fmemopen((void *)cal, sizeof(cal) - 1, "r");
+	int64_t t, due;
+	char buf[40];
+	uint64_t n;
+
+	assert_int_equal(dt_calendar_load(f->ctx, in, "cal.csv", &n), DT_OK);
+	fclose(in);
+	assert_int_equal(n, 2);
+	/* Wed 2026-09-30 + 1 working day: (Thu 1st, Fri 2nd off, weekend) Mon 5th */
+	assert_int_equal(dt_time_parse(f->ctx, "2026-09-30T10:00:00+08:00", &t), DT_OK);
+	assert_int_equal(dt_calendar_add_working_days(f->ctx, t, 1, &due), DT_OK);
+	assert_string_equal(dt_time_format(f->ctx, due, buf, sizeof(buf)), "2026-10-05T10:00:00+08:00");
+}
+
+/* Found by tests/fuzz (corpus/departments/crash-webhook-not-utf8): a
+ * webhook name of any bytes came in and broke the listings' UTF-8. */
+static void test_department_webhook_is_utf8(void **state)
+{
+	fixture *f = *state;
+	static const char csv[] = "code,name,webhook\nZJJ,住建局,\xb0V\xbc\n";
+	dt_department d = DT_DEPARTMENT_INIT;
+	FILE *in = fmemopen((void *)csv, sizeof(csv) - 1, "r");
+	uint64_t n;
+
+	assert_int_equal(dt_department_import(f->ctx, in, "d.csv", &n), DT_EDATA);
+	fclose(in);
+	assert_non_null(strstr(f->diag, "d.csv:2: the webhook name is not one line of UTF-8"));
+	d.code = "ZJJ";
+	d.name = "住建局";
+	d.webhook = "\xe4\xbd";
+	assert_int_equal(dt_department_add(f->ctx, &d), DT_EDATA);
+	d.webhook = "住建局值班";
+	assert_int_equal(dt_department_add(f->ctx, &d), DT_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_working_days_follow_the_calendar), TEST(test_state_machine),
 		TEST(test_request_needs_text_and_serving_deputy), TEST(test_photo_must_be_an_image),
+		TEST(test_department_webhook_is_utf8), TEST(test_calendar_days_as_spreadsheets_write_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,30 @@ static void test_codeless_rows_numbered_in_roster_order(void **state)
 	assert_non_null(strstr(f->out, "RZ0051,戊"));
 }
 
+/* Found by tests/fuzz (corpus/roster/crash-code-number-overflow): a code of
+ * more digits than an int64 holds was read as 2^63 - 1 by the next import,
+ * and the number after it overflowed. Such a code is no number of ours. */
+static void test_code_of_too_many_digits_is_not_a_number(void **state)
+{
+	fixture *f = *state;
+	dt_deputy_fields d = { { 0 } };
+	dt_writer *w;
+	dt_import_result r;
+	char *code = NULL;
+
+	assert_int_equal(test_import(f, "code,name\nRZ99999999999999999999,甲\nRZ0007,乙\n", 0, &r), DT_OK);
+	assert_int_equal(test_import(f, "name\n丙\n", 0, &r), DT_OK);
+	d.value[DT_DEPUTY_NAME] = "丁";
+	assert_int_equal(dt_deputy_add(f->ctx, &d, &code), DT_OK);
+	assert_string_equal(code, "RZ0009");
+	free(code);
+	w = test_writer(f, DT_FORMAT_CSV, 0);
+	assert_int_equal(dt_deputy_list(f->ctx, NULL, w), DT_OK);
+	dt_writer_free(w);
+	assert_non_null(strstr(f->out, "RZ99999999999999999999,甲"));
+	assert_non_null(strstr(f->out, "RZ0008,丙"));
+}
+
 /* A number given to a code-less row that a later row claims as its own code
  * moves on to the next free number; the claim is not a duplicate. */
 static void test_given_number_claimed_later_moves_on(void **state)
@@ -155,7 +179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_import_counts), TEST(test_codeless_rows_numbered_in_roster_order),
-		TEST(test_given_number_claimed_later_moves_on),
+		TEST(test_given_number_claimed_later_moves_on), TEST(test_code_of_too_many_digits_is_not_a_number),
 		TEST(test_errors_reported_all_and_nothing_written), TEST(test_duplicate_code),
 		TEST(test_dry_run), TEST(test_header_problems), TEST(test_spreadsheet_leftovers), TEST(test_gbk),
 	};

@@ -123,6 +123,28 @@ static void test_rules_and_refusals(void **state)
 	dt_writer_free(w);
 }
 
+/* Found by tests/fuzz (corpus/rules/crash-category-named-like-a-column):
+ * a category is a column of the ranking, so one called "code" or "total"
+ * gave JSON rows (and leaderboard.json) that key twice. */
+static void test_category_is_not_a_column_of_the_ranking(void **state)
+{
+	fixture *f = *state;
+	int64_t version = 0;
+
+	assert_int_equal(load_rules(f,
+	                            "kind,category,points,per,cap\n"
+	                            "meeting_onsite,code,10,event,\n"
+	                            "meeting_online,Total,8,event,\n"
+	                            "learning,学习,1,hour,\n",
+	                            &version),
+	                 DT_EDATA);
+	assert_non_null(strstr(f->diag, "rules.csv:2: column 'category': 'code' is a column of the ranking"));
+	assert_non_null(strstr(f->diag, "rules.csv:3: column 'category': 'Total' is a column of the ranking"));
+	assert_null(strstr(f->diag, "rules.csv:4:"));
+	assert_int_equal(load_rules(f, "kind,category,points,per,cap\nmeeting_onsite,codes,10,event,\n", &version),
+	                 DT_OK);
+}
+
 static void test_periods(void **state)
 {
 	fixture *f = *state;
@@ -305,6 +327,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_rules_and_refusals),
+		TEST(test_category_is_not_a_column_of_the_ranking),
 		TEST(test_periods),
 		TEST(test_hand_built_month),
 		TEST(test_newcomer_is_pro_rated),

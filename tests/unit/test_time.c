@@ -88,6 +88,25 @@ static void test_parse_local(void **state)
 	assert_int_equal(t, 1774747800); /* 03:30 CEST */
 }
 
+/* Found by tests/fuzz (corpus/time/crash-date-skipped-day): mktime moved
+ * a day the zone skipped to the next one, and that was taken for it. */
+static void test_skipped_day_does_not_exist(void **state)
+{
+	fixture *f = *state;
+	char buf[40];
+	int64_t t;
+
+	assert_int_equal(dt_config_set(f->ctx, "time.zone", "Pacific/Apia"), DT_OK);
+	assert_int_equal(dt_date_parse(f->ctx, "2011-12-30", &t), DT_EDATA);
+	assert_non_null(strstr(dt_errmsg(f->ctx), "does not exist in the configured time zone"));
+	assert_int_equal(dt_date_parse(f->ctx, "2011-12-31", &t), DT_OK);
+	assert_string_equal(dt_time_format(f->ctx, t, buf, sizeof(buf)), "2011-12-31T00:00:00+14:00");
+	/* a midnight that summer time skips: the day starts at 01:00 */
+	assert_int_equal(dt_config_set(f->ctx, "time.zone", "America/Havana"), DT_OK);
+	assert_int_equal(dt_date_parse(f->ctx, "2026-03-08", &t), DT_OK);
+	assert_string_equal(dt_time_format(f->ctx, t, buf, sizeof(buf)), "2026-03-08T01:00:00-04:00");
+}
+
 static void test_clock(void **state)
 {
 	fixture *f = *state;
@@ -102,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(test_parse_iso), TEST(test_parse_refusals), TEST(test_dates_in_shanghai),
 		TEST(test_zone_setting_moves_days), TEST(test_clock), TEST(test_parse_local),
+		TEST(test_skipped_day_does_not_exist),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
