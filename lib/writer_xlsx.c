@@ -6,6 +6,10 @@
  * a short one (text cells are then inline strings rather than shared ones,
  * which every reader accepts). Only each column's widest cell is kept, to
  * fit the widths once the last row is in.
+ *
+ * libxlsxwriter is not linked: dt__xlsx_begin loads it (xlsx_loader.c) and
+ * every call goes through that table, so runs that write no workbook do not
+ * pay for loading it and its libraries.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 #include "internal.h"
 #include "writer_xlsx.h"
+#include "xlsx_loader.h"
 
 /* Widths are in characters of the sheet's font, about one display column;
  * past this a cell is better read wrapped or in its own window. */
@@ -28,6 +32,7 @@
 #define CELL_CHARS_MAX 32767
 
 struct dt__xlsx {
+	const dt_xlsx *lx; /* libxlsxwriter, loaded by dt__xlsx_begin */
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *bold, *day, *minute, *second; /* header, and the date formats */
@@ -237,7 +242,7 @@ static int fail(dt__xlsx *x, int rc, const char *fmt, ...)
 static int cell_error(dt__xlsx *x, lxw_error e, uint64_t row, size_t col)
 {
 	return fail(x, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? DT_ENOMEM : DT_EIO,
-	            "xlsx: row %llu, column '%s': %s", (unsigned long long)row, x->cols[col].name, lxw_strerror(e));
+	            "xlsx: row %llu, column '%s': %s", (unsigned long long)row, x->cols[col].name, x->lx->lxw_strerror(e));
 }
 
 static void widen(dt__xlsx *x, size_t col, size_t width)
@@ -405,6 +410,7 @@ int dt__xlsx_begin(dt__xlsx **out, const dt_column *cols, size_t ncols, char *er
 {
 	lxw_workbook_options o = { 0 };
 	const char *dir = getenv("TMPDIR");
+	const char *why = NULL;
 	dt__xlsx *x;
 	size_t n;
 
@@ -418,6 +424,9 @@ int dt__xlsx_begin(dt__xlsx **out, const dt_column *cols, size_t ncols, char *er
 	x->err_size = size;
 	x->cols = cols;
 	x->ncols = ncols;
+	x->lx = dt__xlsx_load(&why);
+	if (!x->lx)
+		return fail(x, DT_EIO, "%s", why);
 	if (ncols > LXW_COL_MAX)
 		return fail(x, DT_EIO, "xlsx: %zu columns, more than the %d an Excel sheet holds", ncols, LXW_COL_MAX);
 	if (!dir || !*dir)
@@ -436,24 +445,24 @@ int dt__xlsx_begin(dt__xlsx **out, const dt_column *cols, size_t ncols, char *er
 		return fail(x, DT_EIO, "xlsx: cannot make a temporary file in '%s': %s", dir, strerror(errno));
 	o.constant_memory = LXW_TRUE;
 	o.tmpdir = x->dir;
-	x->wb = workbook_new_opt(x->path, &o);
+	x->wb = x->lx->workbook_new_opt(x->path, &o);
 	if (!x->wb)
 		return DT_ENOMEM;
 	/* in constant-memory mode the sheet opens its own temporary file */
-	x->ws = workbook_add_worksheet(x->wb, NULL);
+	x->ws = x->lx->workbook_add_worksheet(x->wb, NULL);
 	if (!x->ws)
 		return fail(x, DT_EIO, "xlsx: cannot start a sheet in '%s': %s", dir, strerror(errno));
-	x->bold = workbook_add_format(x->wb);
-	x->day = workbook_add_format(x->wb);
-	x->minute = workbook_add_format(x->wb);
-	x->second = workbook_add_format(x->wb);
+	x->bold = x->lx->workbook_add_format(x->wb);
+	x->day = x->lx->workbook_add_format(x->wb);
+	x->minute = x->lx->workbook_add_format(x->wb);
+	x->second = x->lx->workbook_add_format(x->wb);
 	if (!x->bold || !x->day || !x->minute || !x->second)
 		return DT_ENOMEM;
-	format_set_bold(x->bold);
-	format_set_num_format(x->day, "yyyy-mm-dd");
-	format_set_num_format(x->minute, "yyyy-mm-dd hh:mm");
-	format_set_num_format(x->second, "yyyy-mm-dd hh:mm:ss");
-	worksheet_freeze_panes(x->ws, 1, 0);
+	x->lx->format_set_bold(x->bold);
+	x->lx->format_set_num_format(x->day, "yyyy-mm-dd");
+	x->lx->format_set_num_format(x->minute, "yyyy-mm-dd hh:mm");
+	x->lx->format_set_num_format(x->second, "yyyy-mm-dd hh:mm:ss");
+	x->lx->worksheet_freeze_panes(x->ws, 1, 0);
 	for (size_t i = 0; i < ncols; i++) {
 		const char *zh = dt__xlsx_header(cols[i].name);
 		const char *h = cell_text(x, zh ? zh : cols[i].name, strlen(zh ? zh : cols[i].name));
@@ -461,7 +470,7 @@ int dt__xlsx_begin(dt__xlsx **out, const dt_column *cols, size_t ncols, char *er
 
 		if (!h)
 			return DT_ENOMEM;
-		e = worksheet_write_string(x->ws, 0, (lxw_col_t)i, h, x->bold);
+		e = x->lx->worksheet_write_string(x->ws, 0, (lxw_col_t)i, h, x->bold);
 		if (e != LXW_NO_ERROR)
 			return cell_error(x, e, 0, i);
 		widen(x, i, dt_display_width(h) + FILTER_BUTTON);
@@ -481,12 +490,12 @@ int dt__xlsx_text(dt__xlsx *x, uint64_t row, size_t col, const char *s, size_t l
 		return rc;
 	f = parse_when(x, s, len, &when, &width);
 	if (f) {
-		e = worksheet_write_datetime(x->ws, (lxw_row_t)row, (lxw_col_t)col, &when, f);
+		e = x->lx->worksheet_write_datetime(x->ws, (lxw_row_t)row, (lxw_col_t)col, &when, f);
 	} else {
 		s = cell_text(x, s, len);
 		if (!s)
 			return DT_ENOMEM;
-		e = worksheet_write_string(x->ws, (lxw_row_t)row, (lxw_col_t)col, s, NULL);
+		e = x->lx->worksheet_write_string(x->ws, (lxw_row_t)row, (lxw_col_t)col, s, NULL);
 		width = dt_display_width(s);
 	}
 	if (e != LXW_NO_ERROR)
@@ -502,7 +511,7 @@ int dt__xlsx_number(dt__xlsx *x, uint64_t row, size_t col, double d, size_t show
 
 	if (rc != DT_OK)
 		return rc;
-	e = worksheet_write_number(x->ws, (lxw_row_t)row, (lxw_col_t)col, d, NULL);
+	e = x->lx->worksheet_write_number(x->ws, (lxw_row_t)row, (lxw_col_t)col, d, NULL);
 	if (e != LXW_NO_ERROR)
 		return cell_error(x, e, row, col);
 	widen(x, col, shown < NUMBER_SHOWN ? shown : NUMBER_SHOWN);
@@ -516,7 +525,7 @@ int dt__xlsx_bool(dt__xlsx *x, uint64_t row, size_t col, int b)
 
 	if (rc != DT_OK)
 		return rc;
-	e = worksheet_write_boolean(x->ws, (lxw_row_t)row, (lxw_col_t)col, b, NULL);
+	e = x->lx->worksheet_write_boolean(x->ws, (lxw_row_t)row, (lxw_col_t)col, b, NULL);
 	if (e != LXW_NO_ERROR)
 		return cell_error(x, e, row, col);
 	widen(x, col, 5); /* FALSE */
@@ -544,16 +553,16 @@ int dt__xlsx_end(dt__xlsx *x, uint64_t rows, dt_sink_fn sink, void *userdata)
 	for (size_t i = 0; i < x->ncols; i++) {
 		size_t width = x->widths[i] + 1;
 
-		worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, width < MAX_WIDTH ? width : MAX_WIDTH, NULL);
+		x->lx->worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, width < MAX_WIDTH ? width : MAX_WIDTH, NULL);
 	}
-	worksheet_autofilter(x->ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(x->ncols - 1));
+	x->lx->worksheet_autofilter(x->ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(x->ncols - 1));
 	/* workbook_close frees the workbook whatever it returns */
-	e = workbook_close(x->wb);
+	e = x->lx->workbook_close(x->wb);
 	x->wb = NULL;
 	remove_file(x);
 	if (e != LXW_NO_ERROR)
 		return fail(x, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? DT_ENOMEM : DT_EIO,
-		            "xlsx: writing the workbook in '%s' failed: %s", x->dir, lxw_strerror(e));
+		            "xlsx: writing the workbook in '%s' failed: %s", x->dir, x->lx->lxw_strerror(e));
 	buf = malloc(cap);
 	if (!buf)
 		return DT_ENOMEM;
@@ -576,7 +585,7 @@ void dt__xlsx_free(dt__xlsx *x)
 	if (!x)
 		return;
 	if (x->wb)
-		lxw_workbook_free(x->wb);
+		x->lx->lxw_workbook_free(x->wb);
 	remove_file(x);
 	if (x->fd >= 0)
 		close(x->fd);
