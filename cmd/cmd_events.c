@@ -303,53 +303,6 @@ int cmd_import_learning(rdlz_run *run)
 	return rdlz_print_number(run, rc, (int64_t)added);
 }
 
-/* Write the calendar to path through a temporary file renamed over it, so
- * a calendar client polling the file never reads half of one. */
-static int ical_to_file(rdlz_run *run, const char *kind, int64_t from, const char *path)
-{
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 8);
-	FILE *f = NULL;
-	int fd = -1, rc, werr;
-
-	if (!tmp)
-		return EXIT_FAILED;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".XXXXXX", 8);
-	fd = mkstemp(tmp);
-	if (fd >= 0)
-		f = fdopen(fd, "wb");
-	if (!f) {
-		fprintf(stderr, "rdlz: cannot write '%s': %s\n", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		return EXIT_FAILED;
-	}
-	/* the schedule is public: calendar clients and web servers read it */
-	fchmod(fd, 0644);
-	errno = 0;
-	rc = dt_event_ical(run->ctx, kind, from, f);
-	werr = ferror(f) ? (errno ? errno : EIO) : 0;
-	if (fclose(f) != 0 && !werr)
-		werr = errno ? errno : EIO;
-	if (rc == DT_OK && !werr && rename(tmp, path) != 0)
-		werr = errno;
-	if (werr) {
-		/* a full disk, say: name the file and the reason */
-		fprintf(stderr, "rdlz: cannot write '%s': %s\n", path, strerror(werr));
-		unlink(tmp);
-		free(tmp);
-		return EXIT_FAILED;
-	}
-	if (rc != DT_OK)
-		unlink(tmp);
-	free(tmp);
-	return rdlz_finish(run, NULL, rc);
-}
-
 int cmd_export_ical(rdlz_run *run)
 {
 	int64_t from = DT_TIME_UNSET;
@@ -357,8 +310,15 @@ int cmd_export_ical(rdlz_run *run)
 
 	if (code != EXIT_OK)
 		return code;
-	if (rdlz_opt(run, "out"))
-		return ical_to_file(run, rdlz_opt(run, "kind"), from, rdlz_opt(run, "out"));
+	if (rdlz_opt(run, "out")) {
+		/* the schedule is public: calendar clients and web servers read it */
+		rdlz_file o;
+
+		code = rdlz_file_open(&o, rdlz_opt(run, "out"), 0644);
+		if (code == EXIT_OK)
+			code = rdlz_file_finish(run, &o, dt_event_ical(run->ctx, rdlz_opt(run, "kind"), from, o.f));
+		return code;
+	}
 	return rdlz_finish(run, NULL, dt_event_ical(run->ctx, rdlz_opt(run, "kind"), from, run->out));
 }
 

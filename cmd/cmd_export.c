@@ -2,11 +2,6 @@
  * Exchange exports in open standards: the roster and its activity as
  * Popolo JSON, cases as Open311 service requests.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "rdlz.h"
 
 /* One export into out; arg is its options. */
@@ -27,53 +22,18 @@ static int open311(dt_ctx *ctx, const void *arg, FILE *out)
  * the file never reads half of one, and a failed run leaves the previous
  * file as it was. mode is the file's: 0644 for what is published, 0600
  * when it holds personal data in clear. */
-static int write_export(rdlz_run *run, export_fn fn, const void *arg, mode_t mode)
+static int write_export(rdlz_run *run, export_fn fn, const void *arg, int mode)
 {
 	const char *path = rdlz_opt(run, "out");
-	size_t n;
-	char *tmp;
-	FILE *f = NULL;
-	int fd = -1, rc, e;
+	rdlz_file o;
+	int code;
 
 	if (!path)
 		return rdlz_finish(run, NULL, fn(run->ctx, arg, run->out));
-	n = strlen(path);
-	tmp = malloc(n + 8);
-	if (!tmp)
-		return rdlz_fail(run, DT_ENOMEM);
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".XXXXXX", 8);
-	fd = mkstemp(tmp);
-	if (fd >= 0 && fchmod(fd, mode) == 0)
-		f = fdopen(fd, "wb");
-	if (!f) {
-		e = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		fprintf(stderr, "rdlz: cannot write '%s': %s\n", path, strerror(e));
-		return EXIT_FAILED;
-	}
-	rc = fn(run->ctx, arg, f);
-	e = errno;
-	if (fclose(f) != 0 && rc == DT_OK) {
-		e = errno;
-		rc = DT_EIO;
-	}
-	if (rc == DT_OK && rename(tmp, path) != 0) {
-		e = errno;
-		rc = DT_EIO;
-	}
-	if (rc != DT_OK)
-		unlink(tmp);
-	free(tmp);
-	if (rc == DT_EIO) {
-		fprintf(stderr, "rdlz: cannot write '%s': %s\n", path, strerror(e));
-		return rdlz_exit_code(rc);
-	}
-	return rdlz_finish(run, NULL, rc);
+	code = rdlz_file_open(&o, path, mode);
+	if (code != EXIT_OK)
+		return code;
+	return rdlz_file_finish(run, &o, fn(run->ctx, arg, o.f));
 }
 
 int cmd_export_popolo(rdlz_run *run)

@@ -106,30 +106,21 @@ static const char *shared_out(const rdlz_run *run)
 	return path;
 }
 
-/* Where a command's output goes while it runs. */
-typedef struct {
-	const char *path; /* the shared --out FILE; NULL: standard output */
-	char *tmp;        /* the temporary file beside it, renamed over it at the end */
-	FILE *f;
-} output;
-
 /* Set up run->out. A workbook is not for a terminal, so --format xlsx
- * there is refused before anything runs. With --out, the output goes to a
- * temporary file in FILE's directory (so the rename cannot cross file
- * systems), mode 0644, or 0600 with --unmask since it holds personal data
- * in clear; the file is made before the database is opened, so a bad path
- * fails before anything is changed. */
-static int open_output(rdlz_run *run, output *o)
+ * there is refused before anything runs. With --out, the output is written
+ * whole (rdlz_file), mode 0644, or 0600 with --unmask since it holds
+ * personal data in clear; the file is made before the database is opened,
+ * so a bad path fails before anything is changed. */
+static int open_output(rdlz_run *run, rdlz_file *o)
 {
-	const char *fmt = rdlz_opt(run, "format");
+	const char *fmt = rdlz_opt(run, "format"), *path;
 	struct stat st;
-	size_t n;
-	int fd;
+	int code;
 
 	if (!(run->cmd->flags & CMD_OUTPUT))
 		return EXIT_OK;
-	o->path = shared_out(run);
-	if (!o->path) {
+	path = shared_out(run);
+	if (!path) {
 		if (!fmt || strcmp(fmt, "xlsx") != 0 || !isatty(fileno(stdout)))
 			return EXIT_OK;
 		if (rdlz_opt(run, "out")) /* the command's own --out: its files go there, the listing to stdout */
@@ -138,58 +129,13 @@ static int open_output(rdlz_run *run, output *o)
 		return rdlz_usage_error(run->cmd, "--format xlsx writes a workbook, not text: give --out FILE, "
 		                                  "or redirect the output to a file (> FILE)");
 	}
-	if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "rdlz: cannot write '%s': it is a directory\n", o->path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "rdlz: cannot write '%s': it is a directory\n", path);
 		return EXIT_FAILED;
 	}
-	n = strlen(o->path);
-	o->tmp = malloc(n + 8);
-	if (!o->tmp)
-		return rdlz_fail(run, DT_ENOMEM);
-	memcpy(o->tmp, o->path, n);
-	memcpy(o->tmp + n, ".XXXXXX", 8);
-	fd = mkstemp(o->tmp);
-	if (fd >= 0 && fchmod(fd, rdlz_has(run, "unmask") ? 0600 : 0644) == 0)
-		o->f = fdopen(fd, "wb");
-	if (!o->f) {
-		int e = errno;
-
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		free(o->tmp);
-		o->tmp = NULL;
-		fprintf(stderr, "rdlz: cannot write '%s': %s\n", o->path, strerror(e));
-		return EXIT_FAILED;
-	}
-	run->out = o->f;
-	return EXIT_OK;
-}
-
-/* Put the output in place: with --out, the temporary file replaces FILE
- * only when the command exited 0 and every byte reached the disk;
- * otherwise it is removed and FILE stays as it was. Returns the exit code. */
-static int close_output(rdlz_run *run, output *o, int code)
-{
-	int e = 0;
-
-	if (!o->f)
-		return code;
-	run->out = stdout;
-	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
-		e = errno ? errno : EIO;
-	if (fclose(o->f) != 0 && !e)
-		e = errno;
-	if (code == EXIT_OK && !e && rename(o->tmp, o->path) != 0)
-		e = errno;
-	if (code == EXIT_OK && e) {
-		fprintf(stderr, "rdlz: cannot write '%s': %s\n", o->path, strerror(e));
-		code = EXIT_FAILED;
-	}
-	if (code != EXIT_OK)
-		unlink(o->tmp);
-	free(o->tmp);
+	code = rdlz_file_open(o, path, rdlz_has(run, "unmask") ? 0600 : 0644);
+	if (code == EXIT_OK)
+		run->out = o->f;
 	return code;
 }
 
@@ -207,7 +153,7 @@ int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
 	rdlz_run run = { 0 };
-	output dest = { 0 };
+	rdlz_file dest = { 0 };
 	const rdlz_command *cmd;
 	int i = 1, code;
 
@@ -259,7 +205,9 @@ int main(int argc, char **argv)
 	}
 	code = finish_output(cmd->fn(&run));
 out:
-	code = close_output(&run, &dest, code);
+	if (dest.f)
+		run.out = stdout;
+	code = rdlz_file_close(&dest, code);
 	dt_ctx_free(run.ctx);
 	free(run.argv);
 	return code;

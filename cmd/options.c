@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "rdlz.h"
 
 const rdlz_command *rdlz_find_command(const char *name)
@@ -315,6 +317,70 @@ int rdlz_period(rdlz_run *run, const char **name, int64_t *from, int64_t *to)
 	if (code == EXIT_OK)
 		code = rdlz_opt_day(run, "to", 1, to);
 	return code;
+}
+
+int rdlz_file_open(rdlz_file *o, const char *path, int mode)
+{
+	size_t n = strlen(path);
+	int fd = -1, e;
+
+	o->path = path;
+	o->f = NULL;
+	o->tmp = malloc(n + 8);
+	if (o->tmp) {
+		memcpy(o->tmp, path, n);
+		memcpy(o->tmp + n, ".XXXXXX", 8);
+		fd = mkstemp(o->tmp);
+		if (fd >= 0 && fchmod(fd, (mode_t)mode) == 0)
+			o->f = fdopen(fd, "wb");
+	}
+	if (o->f)
+		return EXIT_OK;
+	e = o->tmp ? errno : ENOMEM;
+	if (fd >= 0) {
+		close(fd);
+		unlink(o->tmp);
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	fprintf(stderr, "rdlz: cannot write '%s': %s\n", path, strerror(e));
+	return EXIT_FAILED;
+}
+
+int rdlz_file_close(rdlz_file *o, int code)
+{
+	int e = 0;
+
+	if (!o->f)
+		return code;
+	/* a full disk shows up here: every byte must have reached it */
+	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
+		e = errno ? errno : EIO;
+	if (fclose(o->f) != 0 && !e)
+		e = errno ? errno : EIO;
+	o->f = NULL;
+	if (code == EXIT_OK && !e && rename(o->tmp, o->path) != 0)
+		e = errno;
+	if (code == EXIT_OK && e) {
+		fprintf(stderr, "rdlz: cannot write '%s': %s\n", o->path, strerror(e));
+		code = EXIT_FAILED;
+	}
+	if (code != EXIT_OK)
+		unlink(o->tmp);
+	free(o->tmp);
+	o->tmp = NULL;
+	return code;
+}
+
+int rdlz_file_finish(rdlz_run *run, rdlz_file *o, int rc)
+{
+	int e = errno; /* what the failed write left */
+
+	if (rc == DT_EIO && ferror(o->f)) {
+		fprintf(stderr, "rdlz: cannot write '%s': %s\n", o->path, strerror(e ? e : EIO));
+		return rdlz_file_close(o, EXIT_FAILED);
+	}
+	return rdlz_file_close(o, rdlz_finish(run, NULL, rc));
 }
 
 int rdlz_open_input(const char *path, FILE **in)

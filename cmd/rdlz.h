@@ -157,6 +157,27 @@ int rdlz_print_number(rdlz_run *run, int rc, int64_t n);
 /* Operand index as a positive id of a what ("case", "event"). */
 int rdlz_operand_id(rdlz_run *run, int index, const char *what, int64_t *id);
 
+/* A file written whole: a temporary file beside path (so the rename cannot
+ * cross file systems), renamed over it only when everything was written,
+ * so a reader never sees half of one and a failure leaves path as it was. */
+typedef struct {
+	const char *path;
+	char *tmp;
+	FILE *f; /* where to write */
+} rdlz_file;
+
+/* Start writing path with the file mode mode; prints why not (exit 1). */
+int rdlz_file_open(rdlz_file *o, const char *path, int mode);
+
+/* Finish: with code EXIT_OK, flush, sync and rename into place, else
+ * remove; returns code, or EXIT_FAILED after printing why the file could
+ * not be written. */
+int rdlz_file_close(rdlz_file *o, int code);
+
+/* Finish a file the library wrote with status rc: a failed write names the
+ * file and its cause, another error is printed as rdlz_finish does. */
+int rdlz_file_finish(rdlz_run *run, rdlz_file *o, int rc);
+
 /* Open FILE, or standard input for "-", printing why not (exit 2 when it
  * does not exist); rdlz_close_input leaves standard input open. */
 int rdlz_open_input(const char *path, FILE **in);
