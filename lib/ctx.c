@@ -206,6 +206,26 @@ static int parse_env_now(dt_ctx *ctx)
 	return DT_OK;
 }
 
+/* RDLZ_BUSY_TIMEOUT_MS: the setting lives in the database, so it cannot
+ * govern the wait for the lock needed to read it; this can. */
+static int parse_env_busy_timeout(dt_ctx *ctx, int *ms)
+{
+	const char *v = getenv("RDLZ_BUSY_TIMEOUT_MS");
+	char *end;
+	long n;
+
+	*ms = -1;
+	if (!v || !*v)
+		return DT_OK;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < 0 || n > 600000)
+		return dt__error(ctx, DT_EUSAGE, "RDLZ_BUSY_TIMEOUT_MS: '%s' is not a number of milliseconds "
+		                 "from 0 to 600000", v);
+	*ms = (int)n;
+	return DT_OK;
+}
+
 static int set_journal_mode(dt_ctx *ctx)
 {
 	char sql[64];
@@ -217,7 +237,7 @@ static int set_journal_mode(dt_ctx *ctx)
 static int open_database(dt_ctx *ctx, const dt_open_options *o)
 {
 	struct stat sb;
-	int flags, rc;
+	int flags, rc, env_ms;
 	int64_t timeout;
 
 	if (stat(ctx->path, &sb) != 0) {
@@ -237,7 +257,10 @@ static int open_database(dt_ctx *ctx, const dt_open_options *o)
 		return dt__error(ctx, DT_EIO, "cannot open '%s': %s", ctx->path,
 		                 ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
 	sqlite3_extended_result_codes(ctx->db, 1);
-	ctx->busy_timeout_ms = o->busy_timeout_ms >= 0 ? o->busy_timeout_ms : 5000;
+	rc = parse_env_busy_timeout(ctx, &env_ms);
+	if (rc != DT_OK)
+		return rc;
+	ctx->busy_timeout_ms = o->busy_timeout_ms >= 0 ? o->busy_timeout_ms : env_ms >= 0 ? env_ms : 5000;
 	sqlite3_busy_timeout(ctx->db, ctx->busy_timeout_ms);
 	rc = check_schema(ctx, o->create);
 	if (rc != DT_OK)
@@ -257,7 +280,7 @@ static int open_database(dt_ctx *ctx, const dt_open_options *o)
 	}
 	if (rc != DT_OK)
 		return rc;
-	if (o->busy_timeout_ms < 0 && dt__config_int(ctx, "db.busy_timeout_ms", &timeout) == DT_OK) {
+	if (o->busy_timeout_ms < 0 && env_ms < 0 && dt__config_int(ctx, "db.busy_timeout_ms", &timeout) == DT_OK) {
 		ctx->busy_timeout_ms = (int)timeout;
 		sqlite3_busy_timeout(ctx->db, ctx->busy_timeout_ms);
 	}

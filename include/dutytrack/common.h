@@ -63,7 +63,7 @@ typedef struct {
 	unsigned int version;  /* DT_OPEN_OPTIONS_VERSION */
 	const char *path;      /* database file; NULL means RDLZ_DB, else ./rdlz.db */
 	int create;            /* 1: create or migrate (rdlz init); 0: must exist, current schema */
-	int busy_timeout_ms;   /* -1: the setting db.busy_timeout_ms (default 5000) */
+	int busy_timeout_ms;   /* -1: RDLZ_BUSY_TIMEOUT_MS, else the setting db.busy_timeout_ms (default 5000) */
 	int read_only;         /* 1: open read-only (no migration, no writes) */
 } dt_open_options;
 

@@ -261,24 +261,42 @@ class BusyTimeoutTest(RdlzTestCase):
         self.assertGreater(seconds, 0.8, "the writer did not wait for the lock")
         self.ok("check")
 
-    @unittest.expectedFailure
-    def test_an_exclusive_lock_and_a_tiny_timeout_give_exit_75(self):
-        """Known bug: in the rollback-journal mode this SQLite gets, an
-        EXCLUSIVE lock keeps readers out too, and rdlz reads its schema and
-        db.busy_timeout_ms under the default 5000 ms before it knows the
-        setting: it waits out a lock held for a second and then writes,
-        exit 0, instead of giving up after 1 ms with exit 75."""
+    def test_an_exclusive_lock_is_waited_for_before_the_setting_can_be_read(self):
+        """The setting lives in the database: under an EXCLUSIVE lock (which
+        keeps readers out in the rollback journal) rdlz cannot read it and
+        waits up to the default 5000 ms, as rdlz(1) says."""
         self.ok("set-config", "db.busy_timeout_ms", "1")
-        before = self.digest()
         holder = self.hold("EXCLUSIVE", 1.0)
         try:
             r, seconds = self.timed(self.WRITES[0])
         finally:
             holder.join()
-        self.assertEqual(r.code, 75, r.err)
-        self.assertLess(seconds, 0.9)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertGreater(seconds, 0.8, "it did not wait for the lock")
+        self.ok("check")
+
+    def test_rdlz_busy_timeout_ms_governs_the_wait_from_the_first_read(self):
+        before = self.digest()
+        holder = self.hold("EXCLUSIVE", 1.5)
+        try:
+            for args in self.WRITES:
+                with self.subTest(args=args):
+                    start = time.monotonic()
+                    r = self.run_rdlz(*args, stdin=self.ROSTER if args[-1] == "-" else None,
+                                      env={"RDLZ_BUSY_TIMEOUT_MS": "1"})
+                    self.assertEqual(r.code, 75, f"{args}: {r.err}")
+                    self.assertLess(time.monotonic() - start, 1.0, "it waited instead of giving up")
+                    self.assertIn("database is locked (still busy after 1 ms; try again later)", r.err)
+        finally:
+            holder.join()
         self.assertEqual(self.digest(), before)
 
+    def test_a_bad_rdlz_busy_timeout_ms_is_refused(self):
+        for bad in ("-1", "600001", "5s", "1e3"):
+            with self.subTest(bad=bad):
+                r = self.run_rdlz("list-deputies", env={"RDLZ_BUSY_TIMEOUT_MS": bad})
+                self.assertEqual(r.code, 2, r.err)
+                self.assertIn(f"RDLZ_BUSY_TIMEOUT_MS: '{bad}'", r.err)
 
 if __name__ == "__main__":
     unittest.main()
