@@ -67,7 +67,8 @@ int cmd_send_reminders(rdlz_run *run)
  * (EFBIG past MAX_BODY: a notice is not an attachment). */
 static char *read_all(const char *path)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	int from_stdin = strcmp(path, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(path, "rb");
 	char *data = NULL;
 	size_t len = 0, cap = 0, n;
 
@@ -93,7 +94,7 @@ static char *read_all(const char *path)
 	} else if (data) {
 		data[len] = '\0';
 	}
-	if (f != stdin)
+	if (!from_stdin)
 		fclose(f);
 	return data;
 }

@@ -405,6 +405,7 @@ int rdlz_text_option(rdlz_run *run, const char *text_name, const char *file_name
 	const char *file = file_name ? rdlz_opt(run, file_name) : NULL;
 	FILE *f;
 	size_t n;
+	int from_stdin;
 
 	*owned = NULL;
 	*text = text_name ? rdlz_opt(run, text_name) : NULL;
@@ -414,14 +415,15 @@ int rdlz_text_option(rdlz_run *run, const char *text_name, const char *file_name
 		file = "-";
 	if (!file)
 		return EXIT_OK;
-	f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	from_stdin = strcmp(file, "-") == 0;
+	f = from_stdin ? stdin : fopen(file, "rb");
 	if (!f) {
 		fprintf(stderr, "rdlz: cannot read '%s': %s\n", file, strerror(errno));
 		return errno == ENOENT ? EXIT_USAGE : EXIT_FAILED;
 	}
 	*owned = malloc(MAX_TEXT + 1);
 	n = *owned ? fread(*owned, 1, MAX_TEXT + 1, f) : 0;
-	if (f != stdin)
+	if (!from_stdin)
 		fclose(f);
 	if (!*owned || n > MAX_TEXT) {
 		free(*owned);

@@ -126,6 +126,8 @@ static void end_read(log_import *im)
 }
 
 /* Put code, whose slot is filled in, at table position j. */
+/* analyzer: long_code is owned by im->deps[], freed by free_import */
+DT__ANALYZER_NOT_A_LEAK_BEGIN
 static int remember(log_import *im, size_t j, uint64_t h, const char *code, size_t *idx)
 {
 	deputy_slot *d = &im->deps[im->ndeps];
@@ -142,6 +144,7 @@ static int remember(log_import *im, size_t j, uint64_t h, const char *code, size
 		*idx = im->ndeps - 1;
 	return DT_OK;
 }
+DT__ANALYZER_NOT_A_LEAK_END
 
 /* The index of code among the deputies seen, looked up the first time:
  * DT_ENOTFOUND (no message) for an unknown code, else a status with one. */
@@ -420,10 +423,9 @@ static int prepare_stmts(dt_ctx *ctx, writer_stmts *s, int64_t event)
 		sqlite3_bind_int64(st, 1, event);
 		s->any_stored = sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
-	}
-	if (rc == DT_OK)
 		rc = dt__prepare(ctx, &s->get_att,
 		                 "SELECT mode, minutes, manual, spans FROM attendance WHERE event_id = ?1 AND deputy_id = ?2");
+	}
 	/* the spans are written only when given (?7 not NULL): a record by hand keeps them */
 	if (rc == DT_OK)
 		rc = dt__prepare(ctx, &s->put_att,

@@ -39,53 +39,29 @@ const char *dt_errmsg(const dt_ctx *ctx)
 	return ctx->errmsg;
 }
 
-int dt__error(dt_ctx *ctx, int status, const char *fmt, ...)
+void dt__error_set(dt_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!ctx)
-		return status;
+		return;
 	va_start(ap, fmt);
 	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
 	va_end(ap);
-	return status;
 }
 
-int dt__sqlerr(dt_ctx *ctx, int rc, const char *what)
+void dt__sqlerr_set(dt_ctx *ctx, int rc, const char *what)
 {
-	int status;
-	int prim = rc & 0xff;
+	int status = dt__sqlstatus(rc);
 
-	switch (prim) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		status = DT_EBUSY;
-		break;
-	case SQLITE_NOMEM:
-		status = DT_ENOMEM;
-		break;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		status = DT_ECORRUPT;
-		break;
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-	case SQLITE_READONLY:
-	case SQLITE_CANTOPEN:
-		status = DT_EIO;
-		break;
-	default:
-		status = DT_ERROR;
-	}
 	if (status == DT_EBUSY)
-		return dt__error(ctx, status, "%s: database is locked (still busy after %d ms; try again later)",
-		                 what, ctx->busy_timeout_ms);
+		dt__error_set(ctx, "%s: database is locked (still busy after %d ms; try again later)", what,
+		              ctx->busy_timeout_ms);
 	/* a damaged, full or read-only file: say which file */
-	if ((status == DT_ECORRUPT || status == DT_EIO) && ctx->path && what && strcmp(what, ctx->path) != 0)
-		return dt__error(ctx, status, "%s: %s: %s", what, ctx->path,
-		                 ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
-	return dt__error(ctx, status, "%s: %s", what,
-	                 ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
+	else if ((status == DT_ECORRUPT || status == DT_EIO) && ctx->path && what && strcmp(what, ctx->path) != 0)
+		dt__error_set(ctx, "%s: %s: %s", what, ctx->path, ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
+	else
+		dt__error_set(ctx, "%s: %s", what, ctx->db ? sqlite3_errmsg(ctx->db) : sqlite3_errstr(rc));
 }
 
 void dt__diag(dt_ctx *ctx, const char *fmt, ...)

@@ -193,9 +193,23 @@ int dt_event_create(dt_ctx *ctx, const dt_event *in, int64_t *id)
 	return dt__end(ctx, rc);
 }
 
+/* A copy of a text column (NULL for NULL); 1 when the copy ran out of memory. */
+static int copy_text(sqlite3_stmt *st, int i, const char **out)
+{
+	const char *v;
+
+	*out = NULL;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return 0;
+	v = (const char *)sqlite3_column_text(st, i);
+	*out = v ? strdup(v) : NULL;
+	return !*out;
+}
+
 /* The stored event id into e; strings are copies the caller frees with free_event. */
 static int load_event(dt_ctx *ctx, int64_t id, dt_event *e, int *cancelled)
 {
+	int oom = 0;
 	sqlite3_stmt *st;
 	int rc = dt__prepare(ctx, &st,
 	                     "SELECT kind, title, starts_at, ends_at, place, stream_url, announce_at, court, case_summary,"
@@ -206,24 +220,18 @@ static int load_event(dt_ctx *ctx, int64_t id, dt_event *e, int *cancelled)
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-#define COPY(i) (sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : strdup((const char *)sqlite3_column_text(st, i)))
 #define TIME(i) (sqlite3_column_type(st, i) == SQLITE_NULL ? DT_TIME_UNSET : sqlite3_column_int64(st, i))
-		e->kind = COPY(0);
-		e->title = COPY(1);
+		oom = copy_text(st, 0, &e->kind) | copy_text(st, 1, &e->title) | copy_text(st, 4, &e->place) |
+		      copy_text(st, 5, &e->stream_url) | copy_text(st, 7, &e->court) | copy_text(st, 8, &e->case_summary);
 		e->starts_at = sqlite3_column_int64(st, 2);
 		e->ends_at = TIME(3);
-		e->place = COPY(4);
-		e->stream_url = COPY(5);
 		e->announce_at = TIME(6);
-		e->court = COPY(7);
-		e->case_summary = COPY(8);
 		*cancelled = strcmp((const char *)sqlite3_column_text(st, 9), "cancelled") == 0;
-#undef COPY
 #undef TIME
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
-		return e->kind && e->title ? DT_OK : dt__error(ctx, DT_ENOMEM, "out of memory");
+		return oom || !e->kind || !e->title ? dt__error(ctx, DT_ENOMEM, "out of memory") : DT_OK;
 	return rc == SQLITE_DONE ? dt__error(ctx, DT_ENOTFOUND, "no event %lld", (long long)id)
 	                         : dt__sqlerr(ctx, rc, "reading an event");
 }
@@ -281,8 +289,8 @@ int dt_event_update(dt_ctx *ctx, int64_t id, const dt_event *c)
 	e.court = changed_text(old.court, c->court);
 	e.case_summary = changed_text(old.case_summary, c->case_summary);
 	rc = check_event(ctx, &e);
-	bump = strcmp(e.title, old.title) || e.starts_at != old.starts_at || e.ends_at != old.ends_at ||
-	       !same_text(e.place, old.place) || !same_text(e.stream_url, old.stream_url);
+	bump = rc == DT_OK && (!same_text(e.title, old.title) || e.starts_at != old.starts_at || e.ends_at != old.ends_at ||
+	       !same_text(e.place, old.place) || !same_text(e.stream_url, old.stream_url));
 	if (rc == DT_OK)
 		rc = dt__prepare(ctx, &st,
 		                 "UPDATE event SET kind = ?2, title = ?3, starts_at = ?4, ends_at = ?5, place = ?6,"

@@ -9,6 +9,14 @@
 #include <string.h>
 #include "events_internal.h"
 
+/* Append "label value" to the body at *n, when the column has a value and
+ * the body still has room (a notice is cut short, never overrun). */
+static void add_line(char *body, size_t bsize, int *n, const char *label, sqlite3_stmt *st, int col)
+{
+	if (*n >= 0 && (size_t)*n < bsize && sqlite3_column_type(st, col) != SQLITE_NULL)
+		*n += snprintf(body + *n, bsize - (size_t)*n, "%s%s\n", label, (const char *)sqlite3_column_text(st, col));
+}
+
 /* The notice of one event (st: the columns of the query below). */
 static void compose(dt_ctx *ctx, sqlite3_stmt *st, int cancelled, int correction, char *subject, size_t ssize,
                     char *body, size_t bsize)
@@ -25,16 +33,12 @@ static void compose(dt_ctx *ctx, sqlite3_stmt *st, int cancelled, int correction
 	         title);
 	n = snprintf(body, bsize, "%s%s\n时间：%s%s%s\n", cancelled ? "以下活动已取消。\n" : correction ? "以下活动信息有变更，以本通知为准。\n" : "",
 	             title, starts, *ends ? " 至 " : "", ends);
-#define ADD(label, col)                                                                                  \
-	if (n >= 0 && (size_t)n < bsize && sqlite3_column_type(st, col) != SQLITE_NULL)                  \
-		n += snprintf(body + n, bsize - (size_t)n, "%s%s\n", label, (const char *)sqlite3_column_text(st, col));
-	ADD("地点：", 5)
-	ADD("直播地址：", 6)
-	ADD("法院：", 7)
-	ADD("案情：", 8)
+	add_line(body, bsize, &n, "地点：", st, 5);
+	add_line(body, bsize, &n, "直播地址：", st, 6);
+	add_line(body, bsize, &n, "法院：", st, 7);
+	add_line(body, bsize, &n, "案情：", st, 8);
 	if (cancelled)
-		ADD("取消原因：", 9)
-#undef ADD
+		add_line(body, bsize, &n, "取消原因：", st, 9);
 }
 
 /* Queue the notice to every active deputy; the unreachable are skipped

@@ -189,14 +189,14 @@ int dt__file_write(dt_ctx *ctx, const char *path, const void *data, size_t n, in
 	size_t tn = strlen(path) + 16;
 	char *tmp = malloc(tn);
 	FILE *f;
-	int fd;
+	int fd, e = 0;
 
 	if (!tmp)
 		return dt__error(ctx, DT_ENOMEM, "out of memory");
 	snprintf(tmp, tn, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0 || (mode && fchmod(fd, (mode_t)mode) != 0) || !(f = fdopen(fd, "wb"))) {
-		int e = errno;
+		e = errno;
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -204,8 +204,15 @@ int dt__file_write(dt_ctx *ctx, const char *path, const void *data, size_t n, in
 		free(tmp);
 		return dt__error(ctx, DT_EIO, "cannot write '%s': %s", path, strerror(e));
 	}
-	if (fwrite(data, 1, n, f) != n || fclose(f) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
+	/* the stream is closed whether or not the write went through */
+	errno = 0;
+	if (fwrite(data, 1, n, f) != n)
+		e = errno ? errno : EIO;
+	if (fclose(f) != 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) != 0)
+		e = errno;
+	if (e) {
 		unlink(tmp);
 		free(tmp);
 		return dt__error(ctx, DT_EIO, "cannot write '%s': %s", path, strerror(e));

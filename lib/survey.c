@@ -111,7 +111,7 @@ typedef struct {
 static int resolve_subject(dt_ctx *ctx, const char *subject, subject_refs *r)
 {
 	char what[120];
-	int64_t v;
+	int64_t v = 0;
 	int null = 0, rc;
 
 	memset(r, 0, sizeof(*r));

@@ -304,7 +304,6 @@ static int is_zone(const char *z, size_t n)
 static lxw_format *parse_when(dt__xlsx *x, const char *s, size_t len, lxw_datetime *when, size_t *width)
 {
 	lxw_format *f = x->day;
-	int sec = 0;
 
 	if (len < 10 || s[4] != '-' || s[7] != '-')
 		return NULL;
@@ -312,6 +311,7 @@ static lxw_format *parse_when(dt__xlsx *x, const char *s, size_t len, lxw_dateti
 	when->month = number_at(s + 5, 2);
 	when->day = number_at(s + 8, 2);
 	when->hour = when->min = 0;
+	when->sec = 0;
 	*width = 10;
 	if (len > 10) {
 		int iso = s[10] == 'T';
@@ -323,7 +323,7 @@ static lxw_format *parse_when(dt__xlsx *x, const char *s, size_t len, lxw_dateti
 		f = x->minute;
 		*width = 16;
 		if (len >= 19 && s[16] == ':') {
-			sec = number_at(s + 17, 2);
+			when->sec = number_at(s + 17, 2);
 			f = x->second;
 			*width = 19;
 		}
@@ -333,9 +333,8 @@ static lxw_format *parse_when(dt__xlsx *x, const char *s, size_t len, lxw_dateti
 	}
 	if (when->year < 1900 || when->month < 1 || when->month > 12 || when->day < 1 ||
 	    when->day > days_in_month(when->year, when->month) || when->hour < 0 || when->hour > 23 ||
-	    when->min < 0 || when->min > 59 || sec < 0 || sec > 59)
+	    when->min < 0 || when->min > 59 || when->sec < 0 || when->sec > 59)
 		return NULL;
-	when->sec = sec;
 	return f;
 }
 
