@@ -200,7 +200,7 @@ static int load_retired(log_import *im)
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, im->ev.starts_at);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(im->ctx, st, &rc)) {
 		const char *code = (const char *)sqlite3_column_text(st, 0);
 		uint64_t h = hash_code(code);
 		size_t j;

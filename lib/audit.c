@@ -191,7 +191,7 @@ int dt_audit_list(dt_ctx *ctx, uint64_t limit, dt_writer *w)
 		return rc;
 	sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
 	rc = dt_writer_begin(w, audit_columns, 6);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		char at[40];
 		dt_value v[6] = { { 0 } };
 

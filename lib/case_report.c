@@ -87,7 +87,7 @@ int dt_case_show(dt_ctx *ctx, int64_t id, dt_writer *w, dt_writer *timeline)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = dt_writer_begin(timeline, event_columns, 6);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		dt_value v[6] = { { 0 } };
 		char at[40];
 
@@ -199,7 +199,7 @@ int dt_case_stats(dt_ctx *ctx, int64_t from, int64_t to, dt_writer *w)
 		sqlite3_bind_int64(st, 1, from);
 		sqlite3_bind_int64(st, 2, to);
 		sqlite3_bind_int64(st, 3, dt_ctx_now(ctx));
-		while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+		while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 			dt_value v[7] = { { 0 } };
 
 			v[0].text = groups[g];
@@ -337,7 +337,7 @@ int dt__case_reminders(dt_ctx *ctx, uint64_t *queued)
 	if (rc != DT_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, dt_ctx_now(ctx));
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *state = (const char *)sqlite3_column_text(st, 2);
 		const char *title = (const char *)sqlite3_column_text(st, 7);

@@ -105,7 +105,7 @@ void dt_ctx_set_diag(dt_ctx *ctx, dt_diag_fn fn, void *userdata)
 
 void dt_ctx_set_now(dt_ctx *ctx, int64_t now)
 {
-	ctx->fixed_now = now;
+	ctx->fixed_now = now >= 0 ? now : ctx->env_now;
 }
 
 int64_t dt_ctx_now(const dt_ctx *ctx)
@@ -202,7 +202,7 @@ static int parse_env_now(dt_ctx *ctx)
 	rc = dt_time_parse(ctx, now, &t);
 	if (rc != DT_OK)
 		return dt__error(ctx, DT_EUSAGE, "RDLZ_NOW: '%s' is not an ISO-8601 time with offset", now);
-	ctx->fixed_now = t;
+	ctx->fixed_now = ctx->env_now = t;
 	return DT_OK;
 }
 
@@ -219,7 +219,7 @@ static int parse_env_busy_timeout(dt_ctx *ctx, int *ms)
 		return DT_OK;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < 0 || n > 600000)
+	if (errno || *end || *v < '0' || *v > '9' || n > 600000)
 		return dt__error(ctx, DT_EUSAGE, "RDLZ_BUSY_TIMEOUT_MS: '%s' is not a number of milliseconds "
 		                 "from 0 to 600000", v);
 	*ms = (int)n;
@@ -301,7 +301,7 @@ int dt_ctx_open(dt_ctx **out, const dt_open_options *opts)
 	if (!ctx)
 		return DT_ENOMEM;
 	*out = ctx;
-	ctx->fixed_now = -1;
+	ctx->fixed_now = ctx->env_now = -1;
 	ctx->busy_timeout_ms = 5000;
 	path = o.path;
 	if (!path || !*path)

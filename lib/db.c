@@ -76,6 +76,11 @@ int dt__bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 
 int dt__writer_status(dt_ctx *ctx, int rc)
 {
+	int read_failed = ctx->read_failed;
+
+	ctx->read_failed = 0;
+	if (rc != DT_OK && read_failed)
+		return rc;
 	switch (rc) {
 	case DT_OK:
 		return DT_OK;

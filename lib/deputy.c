@@ -253,7 +253,7 @@ int dt__deputy_assign(dt_ctx *ctx, const char *prefix_arg, int width_arg, uint64
 		rc = dt__prepare(ctx, &sel, "SELECT id FROM deputy WHERE code IS NULL ORDER BY id");
 	if (rc == DT_OK)
 		rc = dt__prepare(ctx, &upd, "UPDATE deputy SET code = ?2 WHERE id = ?1");
-	while (rc == DT_OK && sqlite3_step(sel) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, sel, &rc)) {
 		char code[48];
 
 		snprintf(code, sizeof(code), "%s%0*" PRId64, prefix, width, ++last);

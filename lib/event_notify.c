@@ -50,7 +50,7 @@ static int announce(dt_ctx *ctx, int64_t id, const char *tag, const char *subjec
 
 	if (rc != DT_OK)
 		return rc;
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		const char *code = (const char *)sqlite3_column_text(st, 0);
 		char key[160];
 		int q = 0;
@@ -84,7 +84,7 @@ int dt__event_announcements(dt_ctx *ctx, uint64_t *queued)
 		return rc;
 	}
 	sqlite3_bind_int64(st, 1, now);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		int64_t id = sqlite3_column_int64(st, 0), revision = sqlite3_column_int64(st, 11);
 		int cancelled = sqlite3_column_int(st, 10), correction = sqlite3_column_int64(st, 12) > 0;
 		char subject[400], body[6000], tag[32];

@@ -23,8 +23,10 @@ struct dt_ctx {
 	char *actor;
 	char *command;
 	int64_t fixed_now;  /* < 0: not fixed */
+	int64_t env_now;    /* RDLZ_NOW, < 0: not set; what dt_ctx_set_now(ctx, -1) restores */
 	int in_tx;          /* inside dt__begin / dt__commit */
 	int busy_timeout_ms;
+	int read_failed;    /* dt__next met a read error; dt__writer_status keeps its message */
 	sqlite3_stmt *archive_add; /* kept: bulk imports add a record per row */
 };
 
@@ -68,6 +70,22 @@ static inline int dt__sqlerr(dt_ctx *ctx, int rc, const char *what)
 	return dt__sqlstatus(rc);
 }
 
+/* Step st to its next row: 1 for a row, 0 at the end. A read error (a
+ * damaged or vanished file) also ends the rows, but sets *rc and the message
+ * first, so a loop over rows never takes it for the last row. */
+static inline int dt__next(dt_ctx *ctx, sqlite3_stmt *st, int *rc)
+{
+	int step = sqlite3_step(st);
+
+	if (step == SQLITE_ROW)
+		return 1;
+	if (step != SQLITE_DONE && *rc == DT_OK) {
+		*rc = dt__sqlerr(ctx, step, ctx->path);
+		ctx->read_failed = 1;
+	}
+	return 0;
+}
+
 /* gcc -fanalyzer (12) reports leaks that are not: a pointer stored into an
  * element of a heap array, iconv_open's (iconv_t)-1 failure taken for an
  * allocation. Around a function, each use says which and where the memory
@@ -106,7 +124,8 @@ int dt__audit(dt_ctx *ctx, const char *change_fmt, ...) __attribute__((format(pr
 /* Audit that w revealed personal data, in a transaction of its own. */
 int dt__audit_reveal(dt_ctx *ctx, const dt_writer *w, const char *what);
 
-/* Give a writer's failure a message on ctx (writers have no context). */
+/* Give a writer's failure a message on ctx (writers have no context);
+ * a read error met by dt__next on the way keeps its own. */
 int dt__writer_status(dt_ctx *ctx, int rc);
 
 /* Where escaped text goes: n bytes at s. */

@@ -97,7 +97,7 @@ static int notify_target(dt_ctx *ctx, const dt_notice *n, const char *target, dt
 		return rc;
 	if (value)
 		sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		char *code = strdup((const char *)sqlite3_column_text(st, 0));
 
 		rc = code ? notify_one(ctx, n, code, 1, w) : dt__error(ctx, DT_ENOMEM, "out of memory");
@@ -215,7 +215,7 @@ int dt_reminders_preview(dt_ctx *ctx, dt_writer *w)
 	if (rc == DT_OK) {
 		sqlite3_bind_int64(st, 1, last);
 		rc = dt_writer_begin(w, preview_columns, 4);
-		while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+		while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 			dt_value v[4] = { { 0 } };
 
 			for (int i = 0; i < 4; i++)

@@ -381,9 +381,9 @@ static int any_due(dt_ctx *ctx, const dt_send_options *o, int *found)
 		return rc;
 	sqlite3_bind_int64(st, 1, dt_ctx_now(ctx));
 	dt__bind_text_or_null(st, 2, o->channel);
-	*found = sqlite3_step(st) == SQLITE_ROW;
+	*found = dt__next(ctx, st, &rc);
 	sqlite3_finalize(st);
-	return DT_OK;
+	return rc;
 }
 
 /* A dry run lists what is due without claiming anything. */
@@ -398,7 +398,7 @@ static int list_due(dt_ctx *ctx, const dt_send_options *o, dt_writer *w)
 	sqlite3_bind_int64(st, 1, dt_ctx_now(ctx));
 	dt__bind_text_or_null(st, 2, o->channel);
 	sqlite3_bind_int64(st, 3, o->limit ? (int64_t)o->limit : -1);
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		dt_outbox_msg m = { 0 };
 
 		m.key = (char *)sqlite3_column_text(st, 0);

@@ -254,7 +254,7 @@ int dt_case_export_photos(dt_ctx *ctx, int64_t id, const char *dir, int public_c
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = dt__writer_status(ctx, dt_writer_begin(w, export_columns, 3));
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		const char *mime = (const char *)sqlite3_column_text(st, 1);
 		const unsigned char *data = sqlite3_column_blob(st, 2);
 		size_t n = (size_t)sqlite3_column_bytes(st, 2);

@@ -222,7 +222,7 @@ static int issue_selected(issuer *is, const dt_qr_selection *sel)
 			return rc;
 		dt__bind_text_or_null(st, 1, sel->delegation);
 		dt__bind_text_or_null(st, 2, sel->station);
-		while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW)
+		while (rc == DT_OK && dt__next(is->ctx, st, &rc))
 			rc = issue_one(is, st);
 	}
 	sqlite3_finalize(st);

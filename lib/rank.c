@@ -488,7 +488,7 @@ int dt_rank_explain(dt_ctx *ctx, const dt_rank_options *o, const char *code, dt_
 		sqlite3_bind_int64(st, 3, t.to);
 		rc = dt__writer_status(ctx, dt_writer_begin(w, explain_columns, 8));
 	}
-	while (rc == DT_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, st, &rc)) {
 		const char *kind = (const char *)sqlite3_column_text(st, 1);
 		const rank_rule *r = dt__rank_rule(&t, kind);
 		double q = sqlite3_column_double(st, 3), before, after, p;

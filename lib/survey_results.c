@@ -82,7 +82,7 @@ int dt_survey_results(dt_ctx *ctx, int64_t id, dt_writer *w, int *closed)
 	}
 	sqlite3_bind_int64(items, 1, id);
 	rc = dt__writer_status(ctx, dt_writer_begin(w, cols, ncols));
-	while (rc == DT_OK && sqlite3_step(items) == SQLITE_ROW) {
+	while (rc == DT_OK && dt__next(ctx, items, &rc)) {
 		dt_value v[FIXED_BEFORE + MAX_CHOICES + FIXED_AFTER];
 		dt_value *tail = v + FIXED_BEFORE + nchoices;
 		int64_t item = sqlite3_column_int64(items, 0), valid = 0, satisfied = 0;

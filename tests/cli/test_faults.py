@@ -408,24 +408,43 @@ class DamagedDatabaseTest(FaultCase):
         r = self.raw("--db", d, "check")
         self.refused(r, 2, d)
 
-    def test_a_damaged_table(self):
-        """The deputy table's pages overwritten, the schema intact: the
-        database opens, every command that reads deputies is refused naming
-        the file, no command crashes, and check finds the damage."""
+    def damaged_table(self, table):
+        """A copy of the good database with the table's pages overwritten by
+        random bytes, the schema intact."""
         con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
         try:
-            pages = [p for (p,) in con.execute("SELECT pageno FROM dbstat WHERE name = 'deputy'")]
+            pages = [p for (p,) in con.execute("SELECT pageno FROM dbstat WHERE name = ?", (table,))]
         except sqlite3.OperationalError:  # an SQLite without the dbstat table
-            n = len(self.good) // 4096
-            pages = list(range(n // 2, n + 1))
+            self.skipTest("this SQLite has no dbstat table")
         finally:
             con.close()
-        self.assertGreater(len(pages), 3)
+        self.assertGreater(len(pages), 0)
         rng = random.Random(1128)
         data = bytearray(self.good)
         for p in pages:
             data[(p - 1) * 4096:p * 4096] = bytes(rng.randrange(256) for _ in range(4096))
-        db = self.damaged("damaged.db", bytes(data))
+        return self.damaged(f"damaged-{table}.db", bytes(data)), len(pages)
+
+    def test_a_damaged_table_is_never_read_as_its_last_row(self):
+        """A read error in the middle of a listing used to end it as if the
+        rows had run out: an empty outbox, an empty audit log, exit 0."""
+        for table, commands in (("outbox", [("list-outbox",), ("send-reminders", "--dry-run")]),
+                                ("audit", [("list-audit",)])):
+            db, _ = self.damaged_table(table)
+            before = digest(db)
+            for args in commands:
+                with self.subTest(table=table, args=args):
+                    r = self.raw(*args, db=db)
+                    self.assert_no_crash(r)
+                    self.refused(r, 1, db)
+            self.assertEqual(digest(db), before)
+
+    def test_a_damaged_table(self):
+        """The deputy table's pages overwritten, the schema intact: the
+        database opens, every command that reads deputies is refused naming
+        the file, no command crashes, and check finds the damage."""
+        db, pages = self.damaged_table("deputy")
+        self.assertGreater(pages, 3)
         # the commands that read the deputies' rows themselves (not only the index of their codes)
         readers = {"list-deputies", "show-deputy", "deputy-stats", "import-deputies", "rank", "report",
                    "post-comment", "run-survey vote", "retire-deputy", "issue-qr", "take-request", "list-attendance",

@@ -1,6 +1,7 @@
 /* Unit tests of opening databases (lib/ctx.c, lib/schema.c, lib/db.c, lib/error.c). */
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "testutil.h"
 
 static void test_created_0600_whatever_umask(void **state)
@@ -147,6 +148,57 @@ static void test_bad_now_env(void **state)
 	setenv("RDLZ_NOW", "2026-11-28T09:00:00+08:00", 1);
 }
 
+/* A fixed clock given back with -1 returns to RDLZ_NOW when that is set,
+ * else to the system clock. */
+static void test_set_now_restores_the_default(void **state)
+{
+	fixture *f = *state;
+	int64_t env, t;
+
+	env = dt_ctx_now(f->ctx);
+	assert_int_equal(dt_time_parse(f->ctx, "2026-11-28T09:00:00+08:00", &t), DT_OK);
+	assert_int_equal(env, t);
+	dt_ctx_set_now(f->ctx, 42);
+	assert_int_equal(dt_ctx_now(f->ctx), 42);
+	dt_ctx_set_now(f->ctx, -1);
+	assert_int_equal(dt_ctx_now(f->ctx), env);
+
+	dt_ctx_free(f->ctx);
+	f->ctx = NULL;
+	unsetenv("RDLZ_NOW");
+	assert_int_equal(test_open(f, 0), DT_OK);
+	dt_ctx_set_now(f->ctx, 42);
+	dt_ctx_set_now(f->ctx, -1);
+	t = (int64_t)time(NULL);
+	assert_true(dt_ctx_now(f->ctx) >= t - 1 && dt_ctx_now(f->ctx) <= t + 1);
+	setenv("RDLZ_NOW", "2026-11-28T09:00:00+08:00", 1);
+}
+
+/* RDLZ_BUSY_TIMEOUT_MS out of range or not a number is refused at the open. */
+static void test_bad_busy_timeout_env(void **state)
+{
+	static const char *const bad[] = { "-1", "600001", "5s", "", " 5" };
+	fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		dt_ctx_free(f->ctx);
+		f->ctx = NULL;
+		setenv("RDLZ_BUSY_TIMEOUT_MS", bad[i], 1);
+		/* empty means unset */
+		if (!*bad[i]) {
+			assert_int_equal(test_open(f, 0), DT_OK);
+			continue;
+		}
+		assert_int_equal(test_open(f, 0), DT_EUSAGE);
+		assert_non_null(strstr(dt_errmsg(f->ctx), "RDLZ_BUSY_TIMEOUT_MS"));
+	}
+	setenv("RDLZ_BUSY_TIMEOUT_MS", "0", 1);
+	dt_ctx_free(f->ctx);
+	f->ctx = NULL;
+	assert_int_equal(test_open(f, 0), DT_OK);
+	unsetenv("RDLZ_BUSY_TIMEOUT_MS");
+}
+
 static void test_strerror_and_journal(void **state)
 {
 	(void)state;
@@ -179,7 +231,8 @@ int main(void)
 		TEST(test_old_schema_refused_then_migrated), TEST(test_migration_from_version_1),
 		TEST(test_newer_schema_refused),
 		TEST(test_bad_now_env),                 TEST(test_strerror_and_journal),
-		TEST(test_actor),
+		TEST(test_actor),                       TEST(test_set_now_restores_the_default),
+		TEST(test_bad_busy_timeout_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
