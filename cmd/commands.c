@@ -398,6 +398,14 @@ static const rdlz_option purge_options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+static const rdlz_option serve_options[] = {
+	{ "listen", 0, ARG_TEXT, "ADDRESS", NULL,
+	  "listen on ADDRESS:PORT (default: 127.0.0.1:8080; port 0 picks a free one, printed at start)" },
+	{ "threads", 0, ARG_NUMBER, "N", NULL, "worker threads, each with its own database connection (default: 4)" },
+	{ "access-log", 0, ARG_FILE, "FILE", NULL, "append the access log (Combined Log Format) to FILE, not standard error" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 const rdlz_command rdlz_commands[] = {
 	/* registry */
 	{ "import-deputies", "registry", "FILE|-", "import a roster CSV, upserting deputies by code",
@@ -425,6 +433,8 @@ const rdlz_command rdlz_commands[] = {
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, no_options, cmd_list_qr },
 	{ "rotate-qr-key", "contact", "", "make a new signing key for codes issued from now on",
 	  CMD_DB, 0, 0, ARG_NONE, rotate_options, cmd_rotate_qr_key },
+	{ "serve", "contact", "", "the online liaison station the codes point at: deputy cards, requests, tracking",
+	  CMD_DB, 0, 0, ARG_NONE, serve_options, cmd_serve },
 	/* cases */
 	{ "submit-request", "cases", "", "a citizen's request to a deputy, by their code (码上提); prints its id",
 	  CMD_DB | CMD_OUTPUT, 0, 0, ARG_NONE, submit_options, cmd_submit_request },

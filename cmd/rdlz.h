@@ -210,6 +210,7 @@ int cmd_issue_qr(rdlz_run *run);
 int cmd_verify_qr(rdlz_run *run);
 int cmd_rotate_qr_key(rdlz_run *run);
 int cmd_list_qr(rdlz_run *run);
+int cmd_serve(rdlz_run *run);
 int cmd_list_outbox(rdlz_run *run);
 int cmd_add_department(rdlz_run *run);
 int cmd_import_departments(rdlz_run *run);

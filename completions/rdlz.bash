@@ -12,7 +12,7 @@ _rdlz()
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $prev == --db ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report export-popolo export-open311 send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+		COMPREPLY=($(compgen -W '--db --help --version import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key serve submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report export-popolo export-open311 send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -184,6 +184,19 @@ _rdlz()
 		esac
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --revoke-old --db --help' -- "$cur"))
+		else
+			COMPREPLY=()
+		fi
+		;;
+	serve)
+		case $prev in
+		--listen) return;;
+		--threads) return;;
+		--access-log) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		--db) COMPREPLY=($(compgen -f -- "$cur")); return;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W ' --listen --threads --access-log --db --help' -- "$cur"))
 		else
 			COMPREPLY=()
 		fi
@@ -945,7 +958,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours congress.name db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours congress.name db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url serve.leaderboard_dir serve.max_body_bytes serve.submissions_per_hour serve.trusted_proxy smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	show-config)
@@ -957,7 +970,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --format --bom --unmask --out --db --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours congress.name db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
+			COMPREPLY=($(compgen -W 'attendance.grace_minutes attendance.online_share case.accept_working_days case.answer_working_days case.max_rounds case.notify_citizens case.request_take_hours congress.name db.busy_timeout_ms deputy.code_prefix deputy.code_width import.max_field_bytes net.ca_file net.connect_timeout_s net.timeout_s outbox.lease_seconds outbox.max_attempts outbox.permanent_attempts outbox.retry_base_seconds qr.base_url serve.leaderboard_dir serve.max_body_bytes serve.submissions_per_hour serve.trusted_proxy smtp.from smtp.tls smtp.url smtp.user time.zone webhook.kind webhook.per_minute webhook.url' -- "$cur"))
 		fi
 		;;
 	help)
@@ -966,7 +979,7 @@ _rdlz()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W ' --help' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report export-popolo export-open311 send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
+			COMPREPLY=($(compgen -W 'import-deputies assign-codes list-deputies deputy-stats show-deputy add-deputy set-deputy retire-deputy issue-qr verify-qr list-qr rotate-qr-key serve submit-request file-suggestion take-request assign-case accept-case resolve-case answer-case rate-case close-case show-case list-cases case-stats export-photos add-department import-departments list-departments set-route set-calendar purge-citizen-data create-event set-event cancel-event list-events show-event record-attendance list-attendance post-comment import-comments list-comments hide-comment add-article list-articles record-learning import-learning export-ical event-stats run-survey set-rules show-rules rank publish-leaderboard report export-popolo export-open311 send-reminders queue-reminders notify list-outbox show-message retry-message cancel-message archive list-audit init check backup set-config show-config help completion' -- "$cur"))
 		fi
 		;;
 	completion)

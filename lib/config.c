@@ -2,6 +2,7 @@
  * Settings: each key declared once here with its type, default and check.
  * Values live in the setting table; an unset key reads as its default.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -10,7 +11,7 @@
 #include <sys/stat.h>
 #include "internal.h"
 
-typedef enum { KEY_INT, KEY_PREFIX, KEY_ZONE, KEY_URL, KEY_CHOICE, KEY_TEXT } key_type;
+typedef enum { KEY_INT, KEY_PREFIX, KEY_ZONE, KEY_URL, KEY_CHOICE, KEY_TEXT, KEY_ADDRS } key_type;
 
 typedef struct {
 	const char *name;
@@ -58,6 +59,15 @@ static const config_key keys[] = {
 	  "first wait after a failure; it doubles with every attempt", NULL },
 	{ "qr.base_url", KEY_URL, "", 0, 0,
 	  "where QR codes point: https://host[/path]; codes encode <base>/d/<CODE>?s=<SIG>", "http https" },
+	{ "serve.leaderboard_dir", KEY_TEXT, "", 0, 0,
+	  "where rdlz serve finds the published leaderboard (publish-leaderboard --out DIR); empty: none", NULL },
+	{ "serve.max_body_bytes", KEY_INT, "10485760", 4096, 67108864,
+	  "the largest request body rdlz serve reads (a form with its photo); larger is refused (413)", NULL },
+	{ "serve.submissions_per_hour", KEY_INT, "20", 1, 1000000,
+	  "requests rdlz serve takes from one client address in an hour; more are refused (429)", NULL },
+	{ "serve.trusted_proxy", KEY_ADDRS, "", 0, 0,
+	  "addresses of reverse proxies whose X-Forwarded-For / X-Real-IP rdlz serve believes (space-separated)",
+	  NULL },
 	{ "smtp.from", KEY_TEXT, "", 0, 0, "the sender of e-mail: address, or Name <address>", NULL },
 	{ "smtp.tls", KEY_CHOICE, "required", 0, 0,
 	  "required: TLS or no mail; none: plain text, for a relay on this machine only", "required none" },
@@ -156,6 +166,31 @@ static int base_url_ok(const char *v, const char *schemes)
 	return 1;
 }
 
+/* Space-separated IPv4 or IPv6 addresses (none is fine): trusted proxies. */
+static int addrs_ok(const char *v)
+{
+	unsigned char bin[16];
+	char one[64];
+
+	if (strlen(v) > 200)
+		return 0;
+	while (*v) {
+		size_t n = strcspn(v, " ");
+
+		if (n >= sizeof(one))
+			return 0;
+		if (n > 0) {
+			memcpy(one, v, n);
+			one[n] = '\0';
+			if (inet_pton(AF_INET, one, bin) != 1 && inet_pton(AF_INET6, one, bin) != 1)
+				return 0;
+		}
+		v += n;
+		v += *v == ' ';
+	}
+	return 1;
+}
+
 static int check_value(dt_ctx *ctx, const config_key *k, const char *value)
 {
 	char *end;
@@ -197,6 +232,12 @@ static int check_value(dt_ctx *ctx, const config_key *k, const char *value)
 				return dt__error(ctx, DT_EUSAGE, "%s: a control character is not allowed", k->name);
 		if (strlen(value) > 200 || !dt__utf8_valid(value, strlen(value)))
 			return dt__error(ctx, DT_EUSAGE, "%s: not UTF-8 text of at most 200 bytes", k->name);
+		return DT_OK;
+	case KEY_ADDRS:
+		if (!addrs_ok(value))
+			return dt__error(ctx, DT_EUSAGE,
+			                 "%s: '%s' is not a list of IPv4 or IPv6 addresses separated by spaces (e.g. 127.0.0.1 ::1)",
+			                 k->name, value);
 		return DT_OK;
 	case KEY_ZONE:
 		if (!zone_exists(value))

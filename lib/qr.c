@@ -90,6 +90,21 @@ static int current_key(dt_ctx *ctx, char kid[16], unsigned char secret[32])
 	return rc == DT_OK ? current_key(ctx, kid, secret) : rc;
 }
 
+int dt__qr_derive_key(dt_ctx *ctx, const char *purpose, unsigned char out[32])
+{
+	unsigned char secret[32];
+	char kid[16];
+	int rc = dt__begin(ctx);
+
+	if (rc != DT_OK)
+		return rc;
+	rc = current_key(ctx, kid, secret);
+	if (rc == DT_OK)
+		crypto_auth_hmacsha256(out, (const unsigned char *)purpose, strlen(purpose), secret);
+	sodium_memzero(secret, sizeof(secret));
+	return dt__end(ctx, rc);
+}
+
 /* The tag of code under key kid, base64url without padding. */
 static void make_tag(const unsigned char secret[32], const char *kid, const char *code, char tag[TAG_CHARS + 1])
 {

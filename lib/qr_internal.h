@@ -20,6 +20,11 @@ typedef struct {
 } dt_qr_signer;
 
 int dt__qr_signer_init(dt_ctx *ctx, dt_qr_signer *sg);
+
+/* A key for another purpose (a label such as "serve form"), derived from the
+ * newest QR signing key (made if there is none): the same in every process
+ * on the database until the keys are rotated. */
+int dt__qr_derive_key(dt_ctx *ctx, const char *purpose, unsigned char out[32]);
 void dt__qr_signer_free(dt_qr_signer *sg);
 
 /* The signed URL of code into *url (free()). */

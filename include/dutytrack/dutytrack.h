@@ -22,5 +22,6 @@
 #include "dutytrack/rank.h"
 #include "dutytrack/report.h"
 #include "dutytrack/export.h"
+#include "dutytrack/web.h"
 
 #endif

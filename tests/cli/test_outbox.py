@@ -413,6 +413,10 @@ class NoCurlNeededTest(RdlzTestCase):
     def test_rdlz_does_not_link_libcurl(self):
         ldd = subprocess.run(["ldd", RDLZ], capture_output=True).stdout.decode()
         self.assertNotIn("libcurl", ldd)
+        # nor what only serve (libmicrohttpd, with GnuTLS) and xlsx output need
+        self.assertNotIn("libmicrohttpd", ldd)
+        self.assertNotIn("libgnutls", ldd)
+        self.assertNotIn("libxlsxwriter", ldd)
 
 
 if __name__ == "__main__":
