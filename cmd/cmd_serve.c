@@ -51,7 +51,7 @@ typedef struct {
 	pthread_mutex_t log_lock;
 	pthread_mutex_t rate_lock;
 	rate_slot *rates;               /* RATE_SLOTS, by hash of the address */
-	pthread_mutex_t open_lock;      /* opening a context sets TZ: one at a time */
+	pthread_mutex_t open_lock;      /* opening a context may set TZ: one at a time */
 	pthread_key_t ctx_key;          /* each worker thread's own dt_ctx */
 	atomic_int inflight;            /* requests begun and not completed */
 } server;

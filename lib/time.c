@@ -235,8 +235,13 @@ int dt__tz_apply(dt_ctx *ctx)
 
 	if (rc != DT_OK)
 		return rc;
-	setenv("TZ", zone, 1);
-	tzset();
+	/* the zone is process-wide: leave the environment alone when it already
+	 * says this zone, so a server's worker threads opening their contexts
+	 * never write it while another thread reads it */
+	if (!getenv("TZ") || strcmp(getenv("TZ"), zone) != 0) {
+		setenv("TZ", zone, 1);
+		tzset();
+	}
 	free(zone);
 	return DT_OK;
 }
