@@ -305,7 +305,9 @@ static int parse_url(dt_ctx *ctx, const char *text, const char *base, char code[
 	return DT_OK;
 }
 
-static int check_tag(dt_ctx *ctx, const char *text, const char *code, const char *kid, const char *tag)
+/* *withdrawn (may be NULL) is set to 1 for a genuine tag under a revoked key. */
+static int check_tag(dt_ctx *ctx, const char *text, const char *code, const char *kid, const char *tag,
+                     int *withdrawn)
 {
 	unsigned char secret[32];
 	char expect[TAG_CHARS + 1];
@@ -326,14 +328,16 @@ static int check_tag(dt_ctx *ctx, const char *text, const char *code, const char
 	sodium_memzero(secret, sizeof(secret));
 	if (sodium_memcmp(expect, tag, TAG_CHARS) != 0)
 		return refuse(ctx, text, "the signature does not match (forged or altered)");
+	if (revoked && withdrawn)
+		*withdrawn = 1;
 	if (revoked)
 		return refuse(ctx, text, "signed with a key that was revoked");
 	return DT_OK;
 }
 
 /* The code of a genuine, signed URL (whitespace a scanner adds cut off);
- * kid receives the key id. */
-static int check_url(dt_ctx *ctx, const char *text, char code[40], char kid[16])
+ * kid receives the key id, *withdrawn (may be NULL) as check_tag sets it. */
+static int check_url(dt_ctx *ctx, const char *text, char code[40], char kid[16], int *withdrawn)
 {
 	char tag[TAG_CHARS + 1], trimmed[513], *base;
 	size_t len = strlen(text);
@@ -352,24 +356,35 @@ static int check_url(dt_ctx *ctx, const char *text, char code[40], char kid[16])
 	rc = parse_url(ctx, trimmed, base, code, kid, tag);
 	free(base);
 	if (rc == DT_OK)
-		rc = check_tag(ctx, trimmed, code, kid, tag);
+		rc = check_tag(ctx, trimmed, code, kid, tag, withdrawn);
+	return rc;
+}
+
+int dt__qr_deputy(dt_ctx *ctx, const char *url, char **code, int *withdrawn)
+{
+	char c[40], kid[16];
+	int64_t id;
+	int retired = 0, rc;
+
+	*code = NULL;
+	*withdrawn = 0;
+	rc = check_url(ctx, url, c, kid, withdrawn);
+	if (rc == DT_OK && dt__deputy_lookup(ctx, c, &id, &retired) != DT_OK)
+		rc = dt__error(ctx, DT_EVERIFY, "the code is signed, but no deputy %s exists", c);
+	if (rc == DT_OK && retired) {
+		*withdrawn = 1;
+		rc = dt__error(ctx, DT_EVERIFY, "deputy %s is no longer serving", c);
+	}
+	if (rc == DT_OK && !(*code = strdup(c)))
+		rc = dt__error(ctx, DT_ENOMEM, "out of memory");
 	return rc;
 }
 
 int dt_qr_deputy(dt_ctx *ctx, const char *url, char **code)
 {
-	char c[40], kid[16];
-	int64_t id;
-	int retired = 0, rc = check_url(ctx, url, c, kid);
+	int withdrawn;
 
-	*code = NULL;
-	if (rc == DT_OK && dt__deputy_lookup(ctx, c, &id, &retired) != DT_OK)
-		rc = dt__error(ctx, DT_EVERIFY, "the code is signed, but no deputy %s exists", c);
-	if (rc == DT_OK && retired)
-		rc = dt__error(ctx, DT_EVERIFY, "deputy %s is no longer serving", c);
-	if (rc == DT_OK && !(*code = strdup(c)))
-		rc = dt__error(ctx, DT_ENOMEM, "out of memory");
-	return rc;
+	return dt__qr_deputy(ctx, url, code, &withdrawn);
 }
 
 int dt_qr_verify(dt_ctx *ctx, const char *text, dt_writer *w)
@@ -377,7 +392,7 @@ int dt_qr_verify(dt_ctx *ctx, const char *text, dt_writer *w)
 	char code[40], kid[16];
 	sqlite3_stmt *st;
 	dt_value v[8] = { { 0 } };
-	int rc = check_url(ctx, text, code, kid);
+	int rc = check_url(ctx, text, code, kid, NULL);
 
 	if (rc != DT_OK)
 		return rc;

@@ -20,12 +20,17 @@ typedef struct {
 } dt_qr_signer;
 
 int dt__qr_signer_init(dt_ctx *ctx, dt_qr_signer *sg);
+void dt__qr_signer_free(dt_qr_signer *sg);
 
 /* A key for another purpose (a label such as "serve form"), derived from the
  * newest QR signing key (made if there is none): the same in every process
  * on the database until the keys are rotated. */
 int dt__qr_derive_key(dt_ctx *ctx, const char *purpose, unsigned char out[32]);
-void dt__qr_signer_free(dt_qr_signer *sg);
+
+/* dt_qr_deputy, and *withdrawn set to 1 when the code is genuine but its key
+ * was revoked or its deputy no longer serves (a 410, not a 404, for a web
+ * page), else 0. */
+int dt__qr_deputy(dt_ctx *ctx, const char *url, char **code, int *withdrawn);
 
 /* The signed URL of code into *url (free()). */
 int dt__qr_sign(dt_ctx *ctx, const dt_qr_signer *sg, const char *code, char **url);

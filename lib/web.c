@@ -121,11 +121,9 @@ static int url_safe(const char *s, size_t max)
  * serving, 503 not set up or busy, 500 otherwise. */
 static int check_code(dt_ctx *ctx, const char *code, const char *sig)
 {
-	static const char revoked[] = "not a genuine rdlz code: signed with a key that was revoked (";
 	char *base = NULL, *url, *who = NULL;
-	const char *msg;
 	size_t n, size;
-	int rc;
+	int rc, withdrawn;
 
 	if (!url_safe(code, 39) || !url_safe(sig, 40))
 		return 404;
@@ -147,19 +145,14 @@ static int check_code(dt_ctx *ctx, const char *code, const char *sig)
 	}
 	snprintf(url, size, "%s/d/%s?s=%s", base, code, sig);
 	free(base);
-	rc = dt_qr_deputy(ctx, url, &who);
+	rc = dt__qr_deputy(ctx, url, &who, &withdrawn);
 	free(url);
 	free(who);
 	if (rc == DT_OK)
 		return 200;
 	if (rc != DT_EVERIFY)
 		return rc == DT_EBUSY ? 503 : 500;
-	/* Genuine but withdrawn, told apart by qr.c's reasons: the URL quoted in
-	 * the message holds no spaces, so a code cannot fake these prefixes. */
-	msg = dt_errmsg(ctx);
-	if (strncmp(msg, revoked, strlen(revoked)) == 0 ||
-	    (strncmp(msg, "deputy ", 7) == 0 && strchr(msg + 7, ' ') &&
-	     strcmp(strchr(msg + 7, ' '), " is no longer serving") == 0))
+	if (withdrawn)
 		return 410;
 	return 404;
 }

@@ -109,6 +109,30 @@ class ServeTest(RdlzTestCase):
         self.assertEqual((status, health), (200, "ok\n"))
         self.stop()
 
+    def test_ipv6_loopback_and_bad_listen_addresses(self):
+        try:
+            socket.socket(socket.AF_INET6).close()
+        except OSError:
+            self.skipTest("no IPv6 on this machine")
+        proc = subprocess.Popen([RDLZ, "serve", "--listen", "[::1]:0", "--threads", "1"], env=self.env, cwd=self.dir,
+                                stderr=subprocess.PIPE)
+        try:
+            line = proc.stderr.readline().decode("utf-8").strip()
+            m = re.match(r"rdlz: serving on http://\[::1\]:(\d+)$", line)
+            self.assertIsNotNone(m, line)
+            p = subprocess.run(["curl", "-g", "-s", "--max-time", "30", f"http://[::1]:{m.group(1)}/healthz"],
+                               capture_output=True, timeout=60)
+            self.assertEqual(p.stdout, b"ok\n")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=60), 0)
+            proc.stderr.close()
+        for bad in ("127.0.0.1", "localhost:8080", "127.0.0.1:65536", "[::1]8080", "1.2.3.4.5:80"):
+            with self.subTest(listen=bad):
+                r = self.run_rdlz("serve", "--listen", bad)
+                self.assertEqual(r.code, 2, r.err)
+                self.assertIn(f"--listen '{bad}'", r.err)
+
     def test_forged_404_revoked_and_retired_410(self):
         self.start()
         forged = self.path_of("RZ0001").replace("RZ0001", "RZ0003")
