@@ -273,6 +273,88 @@ class ServeTest(RdlzTestCase):
         self.assertRegex(log, r'(?m)^203\.0\.113\.10 - - ')
         self.assertNotRegex(log, r"(?m)^203\.0\.113\.7 ")
 
+    @unittest.skipUnless(shutil.which("nginx") and shutil.which("openssl"), "nginx-light (scripts/bootstrap)")
+    def test_behind_the_contrib_nginx(self):
+        """contrib/nginx/rdlz-serve.conf as shipped, with only its ports,
+        certificate and log paths changed, in front of rdlz serve: TLS, the
+        card and a submission through it, the address nginx adds believed and
+        the one a client forges not, the plain-HTTP redirect."""
+        self.ok("set-config", "serve.trusted_proxy", "127.0.0.1")
+        self.start()
+        d = self.dir
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=rd.example.cn", "-keyout", f"{d}/key.pem", "-out", f"{d}/cert.pem"],
+                       check=True, capture_output=True, timeout=60)
+        ports = []
+        for _ in range(2):
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                ports.append(probe.getsockname()[1])
+        tls, plain = ports
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "contrib", "nginx", "rdlz-serve.conf"),
+                  encoding="utf-8") as f:
+            site = f.read()
+        for old, new in ((r"server 127\.0\.0\.1:8080;", f"server 127.0.0.1:{self.port};"),
+                         (r"listen 443 ssl http2;", f"listen 127.0.0.1:{tls} ssl http2;"),
+                         (r"listen 80;", f"listen 127.0.0.1:{plain};"),
+                         (r"(?m)^ *listen \[::\].*\n", ""),
+                         (r"ssl_certificate +\S+;", f"ssl_certificate {d}/cert.pem;"),
+                         (r"ssl_certificate_key +\S+;", f"ssl_certificate_key {d}/key.pem;"),
+                         (r"access_log +\S+", f"access_log {d}/nginx-access.log")):
+            site, n = re.subn(old, new, site)
+            self.assertEqual(n, 1 if "::" not in old else 2, old)
+        self.write("site.conf", site)
+        self.write("nginx.conf", f"""daemon off; master_process off; pid {d}/nginx.pid;
+error_log {d}/nginx-error.log;
+events {{ worker_connections 64; }}
+http {{
+  client_body_temp_path {d}/nb; proxy_temp_path {d}/np; fastcgi_temp_path {d}/nf;
+  uwsgi_temp_path {d}/nu; scgi_temp_path {d}/ns;
+  include {d}/site.conf;
+}}
+""")
+        test = subprocess.run(["nginx", "-t", "-p", d, "-c", f"{d}/nginx.conf"], capture_output=True, timeout=60)
+        self.assertEqual(test.returncode, 0, test.stderr)
+        nginx = subprocess.Popen(["nginx", "-p", d, "-c", f"{d}/nginx.conf"], stderr=subprocess.PIPE)
+        try:
+            for _ in range(100):
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", tls)) == 0:
+                        break
+                time.sleep(0.05)
+            front = f"https://rd.example.cn:{tls}"
+            resolve = ("-k", "--resolve", f"rd.example.cn:{tls}:127.0.0.1")
+
+            def via(path, *args):
+                p = subprocess.run(["curl", "-s", "-S", "--max-time", "30", "-o", "-", "-w", "\n%{http_code}",
+                                    *resolve, *args, front + path], capture_output=True, timeout=60)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                body, _, code = p.stdout.rpartition(b"\n")
+                return int(code), body.decode("utf-8")
+
+            status, page = via(self.path_of("RZ0001"))
+            self.assertEqual(status, 200)
+            self.assertIn("张三", page)
+            sig = self.urls["RZ0001"].split("?s=")[1]
+            status, page = via("/d/RZ0001", "-H", "X-Forwarded-For: 203.0.113.66", "-F", "s=" + sig,
+                               "-F", "csrf=" + self.token(page), "-F", "text=路灯坏了")
+            self.assertEqual(status, 201, page)
+            self.assertEqual(via("/healthz")[0], 200)
+            self.assertEqual(via("/")[0], 404)
+            redirect = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
+                                       "-H", "Host: rd.example.cn", f"http://127.0.0.1:{plain}/t/x"],
+                                      capture_output=True, timeout=60).stdout.decode()
+            self.assertEqual(redirect, "301 https://rd.example.cn/t/x")
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=30)
+            nginx.stderr.close()
+        self.stop()
+        self.assertEqual(len(self.requests()), 1)
+        log = self.read(self.log).decode("utf-8")
+        self.assertRegex(log, r'(?m)^127\.0\.0\.1 - - \[.*"POST /d/RZ0001 HTTP/1\.1" 201')
+        self.assertNotIn("203.0.113.66", log, "a forged X-Forwarded-For was believed")
+
     def test_escaping_of_a_script_in_a_name(self):
         self.start()
         status, page = self.curl(self.path_of("RZ0002"))
