@@ -10,17 +10,41 @@
 #include <unistd.h>
 #include "rdlz.h"
 
+/* "rdlz: message" on stderr. Messages quote what the user gave (a code, a
+ * value), which may not be UTF-8 (a GBK argument): such bytes are written
+ * as \xNN, as are control characters, so stderr stays UTF-8 text for
+ * terminals and for scripts. */
+static void print_message(const char *message)
+{
+	const unsigned char *p = (const unsigned char *)message;
+
+	fputs("rdlz: ", stderr);
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+
+		/* control characters too: a message must not drive the terminal */
+		if (*p >= 0x20 && *p != 0x7f && strnlen((const char *)p, n) == n &&
+		    dt_web_utf8_valid((const char *)p, n)) {
+			fwrite(p, 1, n, stderr);
+			p += n;
+		} else {
+			fprintf(stderr, "\\x%02x", *p++);
+		}
+	}
+	fputc('\n', stderr);
+}
+
 static void print_diag(void *ud, const char *message)
 {
 	(void)ud;
-	fprintf(stderr, "rdlz: %s\n", message);
+	print_message(message);
 }
 
 int rdlz_fail(rdlz_run *run, int status)
 {
 	const char *msg = run->ctx ? dt_errmsg(run->ctx) : "";
 
-	fprintf(stderr, "rdlz: %s\n", *msg ? msg : dt_strerror(status));
+	print_message(*msg ? msg : dt_strerror(status));
 	return rdlz_exit_code(status);
 }
 

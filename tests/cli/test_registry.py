@@ -251,5 +251,20 @@ class ListTest(RdlzTestCase):
                          {"东港区代表团": 2, "岚山区代表团": 1})
 
 
+class MessageTest(RdlzTestCase):
+    def test_messages_stay_utf8_whatever_the_arguments(self):
+        """A GBK or binary argument is quoted back as \\xNN, never as raw
+        bytes (stderr must decode as UTF-8: Result decodes it strictly), nor
+        as a control character that drives the terminal."""
+        self.init()
+        r = self.run_rdlz("show-deputy", "张三".encode("gbk"))
+        self.assertEqual(r.code, 1, r.err)
+        self.assertIn("'\\xd5\\xc5\\xc8\\xfd'", r.err)
+        r = self.run_rdlz("show-deputy", b"RZ\x1b[31m\xff")
+        self.assertIn("'RZ\\x1b[31m\\xff'", r.err)
+        r = self.run_rdlz("show-deputy", "张三")
+        self.assertIn("'张三'", r.err)
+
+
 if __name__ == "__main__":
     unittest.main()
