@@ -211,6 +211,12 @@ class ServeTest(RdlzTestCase):
                                  "-F", "photo=@" + big)
         self.assertEqual(status, 413)
         self.assertIn("内容太大", page)
+        # 413 too when the size is not announced: a chunked body over the limit
+        status, page = self.curl("/d/RZ0001", "-H", "Transfer-Encoding: chunked", "-H",
+                                 "Content-Type: application/x-www-form-urlencoded", "--data-binary",
+                                 "s=" + sig + "&csrf=" + urllib.parse.quote(tok) + "&text=" + "x" * 20000)
+        self.assertEqual(status, 413)
+        self.assertIn("内容太大", page)
         # 400: malformed multipart, bad escapes, not UTF-8
         status, page = self.curl("/d/RZ0001", "-H", "Content-Type: multipart/form-data; boundary=QQ",
                                  "--data-binary", "--QQ\r\nbroken")
